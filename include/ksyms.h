@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file ksyms.h
+ * @brief libksyms: find, decode and generate Linux kernel symbol tables.
+ *
+ * libksyms reads the kernel's own symbol table ("kallsyms") out of a kernel
+ * image that has no ELF symbols: a raw arm64/riscv Image, an ELF vmlinux, a
+ * compressed or wrapped kernel, a memory dump.  It also generates kallsyms
+ * tables from a symbol list, the way the kernel build does.
+ *
+ * Conventions:
+ * - Every fallible function returns a `struct ksyms_error *`: NULL on
+ *   success, otherwise an error that carries a code, a message and, for bad
+ *   input data, the file offset where it was found.  Free it with
+ *   ksyms_error_destroy().
+ * - Out-parameters are named `ret`, come last and are written only on
+ *   success.
+ * - `*_destroy(NULL)` is a no-op.
+ * - Strings returned by the library are owned by the object they came from
+ *   and stay valid until it is destroyed.
+ * - Option structs start with `size_t sz`; initialise them with KSYMS_OPTS()
+ *   so that fields can be added without breaking the ABI.
+ *
+ * Thread safety: distinct handles may be used from distinct threads at the
+ * same time; one handle must not be used from two threads at once.
+ *
+ * The library never prints, never exits and never reads the environment.
+ */
+#ifndef KSYMS_H
+#define KSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KSYMS_VERSION_MAJOR 0
+#define KSYMS_VERSION_MINOR 1
+#define KSYMS_VERSION_PATCH 0
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KSYMS_API __attribute__((visibility("default")))
+#define KSYMS_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define KSYMS_API
+#define KSYMS_MUST_CHECK
+#endif
+
+/** Declare and initialise an options struct: KSYMS_OPTS(ksyms_open_opts, o, .max_output = 1 << 30); */
+#define KSYMS_OPTS(TYPE, NAME, ...) \
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+
+/** @return the library version as "MAJOR.MINOR.PATCH". */
+KSYMS_API const char *ksyms_version(void);
+
+/* ------------------------------------------------------------------------ */
+/** @name Errors */
+
+enum ksyms_error_code {
+	KSYMS_ERR_NOMEM = 1,        /**< out of memory */
+	KSYMS_ERR_OS,               /**< a system call failed; see ksyms_error_errno() */
+	KSYMS_ERR_INVALID_ARGUMENT, /**< the caller passed something invalid */
+	KSYMS_ERR_NOT_FOUND,        /**< what was asked for is not in the input */
+	KSYMS_ERR_BAD_DATA,         /**< the input is malformed; see ksyms_error_offset() */
+	KSYMS_ERR_UNSUPPORTED,      /**< a valid input this build cannot handle */
+	KSYMS_ERR_TOO_LARGE,        /**< a configured limit was hit */
+};
+
+struct ksyms_error;
+
+/** @return the error's code. */
+KSYMS_API enum ksyms_error_code ksyms_error_code(const struct ksyms_error *err);
+/** @return the error's one-line message (lowercase, no final period). Valid until the error is destroyed. */
+KSYMS_API const char *ksyms_error_message(const struct ksyms_error *err);
+/** @return the file offset of the bad data, or -1 if the error is not about a position. */
+KSYMS_API int64_t ksyms_error_offset(const struct ksyms_error *err);
+/** @return the errno of a KSYMS_ERR_OS error, else 0. */
+KSYMS_API int ksyms_error_errno(const struct ksyms_error *err);
+/** Free an error. NULL and the static out-of-memory error are accepted. */
+KSYMS_API void ksyms_error_destroy(struct ksyms_error *err);
+
+/* ------------------------------------------------------------------------ */
+/** @name Logging */
+
+enum ksyms_log_level {
+	KSYMS_LOG_INFO = 1,  /**< decisions: what was found where */
+	KSYMS_LOG_DEBUG = 2, /**< every candidate tried and why it was rejected */
+};
+
+/** A log callback: receives one line, without a trailing newline. */
+typedef void ksyms_log_fn(void *ctx, enum ksyms_log_level level, const char *msg);
+
+/* ------------------------------------------------------------------------ */
+/** @name Opening an input */
+
+enum ksyms_byte_order {
+	KSYMS_ENDIAN_AUTO = 0,
+	KSYMS_ENDIAN_LITTLE = 1,
+	KSYMS_ENDIAN_BIG = 2,
+};
+
+/** Options for ksyms_image_open() and ksyms_image_open_mem(). */
+struct ksyms_open_opts {
+	size_t sz;
+	/** Cap on the bytes any one decompression may produce; 0 = default (1 GiB). */
+	uint64_t max_output;
+	/** Cap on container nesting; 0 = default (16). */
+	unsigned max_depth;
+	/** Optional log callback and its context. */
+	ksyms_log_fn *log;
+	void *log_ctx;
+	/** Highest level passed to @ref log; 0 = KSYMS_LOG_INFO. */
+	enum ksyms_log_level log_level;
+};
+
+/** An opened input: the file (mapped, not copied) and the chain of containers unwrapped to reach the kernel. */
+struct ksyms_image;
+
+/**
+ * Open a file.  The file is mapped read-only; containers and compression
+ * that this build understands are unwrapped.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_image_open(const char *path, const struct ksyms_open_opts *opts, struct ksyms_image **ret);
+
+/**
+ * Open a memory buffer.  The buffer is borrowed, not copied: it must stay
+ * valid and unchanged until the image is destroyed.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
+		     struct ksyms_image **ret);
+
+KSYMS_API void ksyms_image_destroy(struct ksyms_image *img);
+
+/** One step of the container chain, outermost first. */
+struct ksyms_layer {
+	const char *format;      /**< short name: "gzip", "ELF", "arm64 Image", "raw" */
+	const char *description; /**< one line with the details that matter */
+	uint64_t offset;         /**< where this layer's payload starts in the previous layer's data */
+	uint64_t size;           /**< its size there (compressed size for a codec) */
+	uint64_t out_size;       /**< size of the data this layer yields */
+};
+
+/** @return how many layers were unwrapped (at least 1: the kernel itself). */
+KSYMS_API size_t ksyms_image_layer_count(const struct ksyms_image *img);
+/** @return layer @p i (0 = outermost), or NULL if out of range. */
+KSYMS_API const struct ksyms_layer *ksyms_image_layer(const struct ksyms_image *img, size_t i);
+/** @return the data of layer @p i and its size in @p ret_len; the last layer is the kernel. */
+KSYMS_API const void *ksyms_image_layer_data(const struct ksyms_image *img, size_t i, size_t *ret_len);
+/** @return the innermost data (the kernel) and its size. */
+KSYMS_API const void *ksyms_image_kernel(const struct ksyms_image *img, size_t *ret_len);
+
+/* ------------------------------------------------------------------------ */
+/** @name Table layouts */
+
+/** How kallsyms stores addresses (kallsyms-format.md section 3). */
+enum ksyms_addr_mode {
+	KSYMS_ADDR_UNKNOWN = 0,
+	KSYMS_ADDR_ABSOLUTE,        /**< kallsyms_addresses[], one word each (2.6.10 -> ~6.9) */
+	KSYMS_ADDR_RELATIVE,        /**< relative_base + (u32)offsets[i] (4.6 -> 6.x) */
+	KSYMS_ADDR_RELATIVE_PERCPU, /**< x86-64 absolute per-cpu: >= 0 absolute, < 0 base-1-off (4.6 -> ~6.14) */
+	KSYMS_ADDR_PC_RELATIVE,     /**< &offsets[i] + (s32)offsets[i] (7.0+) */
+	KSYMS_ADDR_ABSOLUTE32,      /**< (u32)offsets[i], 32-bit non-relocatable (7.0+) */
+};
+
+/** Where the tables sit relative to each other (kallsyms-format.md section 1). */
+enum ksyms_table_order {
+	KSYMS_ORDER_UNKNOWN = 0,
+	KSYMS_ORDER_ADDRESSES_FIRST, /**< addresses|offsets, num_syms, names, markers, ... (<= 6.3) */
+	KSYMS_ORDER_NAMES_FIRST,     /**< num_syms, names, markers, tokens, addresses|offsets, ... (6.4+) */
+};
+
+/** Where kallsyms_seqs_of_names is. */
+enum ksyms_seqs_pos {
+	KSYMS_SEQS_NONE = 0,
+	KSYMS_SEQS_AFTER_MARKERS,   /**< between markers and token_table (6.2, 6.3, 6.1 stable) */
+	KSYMS_SEQS_AFTER_ADDRESSES, /**< last table (6.4+) */
+};
+
+/** A complete description of one kallsyms layout: what the locator detected, or what the generator should write. */
+struct ksyms_layout {
+	enum ksyms_addr_mode addr_mode;
+	enum ksyms_table_order order;
+	enum ksyms_seqs_pos seqs;
+	uint8_t name_len_bytes;  /**< 1 = one length byte; 2 = ULEB128 1..2 bytes (6.1+) */
+	uint8_t marker_size;     /**< 4, or 8 = pointer-width markers (old 64-bit kernels) */
+	uint8_t num_syms_size;   /**< 4, or 8 = pointer-width num_syms (old 64-bit kernels) */
+	uint8_t align;           /**< label alignment: 8 on 64-bit before 7.0, else 4 */
+	uint8_t seqs_entry_size; /**< 3 (big-endian u24), or 4 during the 6.2 merge window */
+};
+
+/** The kernel's name for each table, in the order of enum ksyms_table_id. */
+enum ksyms_table_id {
+	KSYMS_TAB_ADDRESSES,
+	KSYMS_TAB_OFFSETS,
+	KSYMS_TAB_RELATIVE_BASE,
+	KSYMS_TAB_NUM_SYMS,
+	KSYMS_TAB_NAMES,
+	KSYMS_TAB_MARKERS,
+	KSYMS_TAB_SEQS_OF_NAMES,
+	KSYMS_TAB_TOKEN_TABLE,
+	KSYMS_TAB_TOKEN_INDEX,
+	KSYMS_TAB_COUNT
+};
+
+/** @return "kallsyms_names" etc., or NULL for an invalid id. */
+KSYMS_API const char *ksyms_table_id_name(enum ksyms_table_id id);
+/** @return a short name for an address mode ("relative", "pc-relative", ...). */
+KSYMS_API const char *ksyms_addr_mode_name(enum ksyms_addr_mode mode);
+/** @return a short name for a table order ("addresses-first", "names-first"). */
+KSYMS_API const char *ksyms_table_order_name(enum ksyms_table_order order);
+/** @return a short name for a seqs_of_names position ("none", "after-markers", "after-addresses"). */
+KSYMS_API const char *ksyms_seqs_pos_name(enum ksyms_seqs_pos pos);
+
+/**
+ * Fill @p ret with a named preset: "2.6" (absolute, pointer-width markers),
+ * "4.6", "5.10", "6.1", "6.2", "6.4", "7.0", plus "4.6-percpu", "6.4-percpu"
+ * and "7.0-abs32" variants, and "6.4-absolute".  @p word_size is 4 or 8.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_layout_preset(const char *name, int word_size, struct ksyms_layout *ret);
+/** @return the preset names, NULL-terminated. */
+KSYMS_API const char *const *ksyms_layout_preset_names(void);
+
+/* ------------------------------------------------------------------------ */
+/** @name Symbol tables */
+
+/** Options for ksyms_table_from_image(). Zero means "detect". */
+struct ksyms_find_opts {
+	size_t sz;
+	int word_size;                    /**< 4 or 8; 0 = detect */
+	enum ksyms_byte_order byte_order; /**< 0 = detect */
+	bool has_base;                    /**< @ref base is set */
+	uint64_t base;                    /**< virtual address of the kernel's first byte (file offset 0 of a raw image) */
+	const char *arch;                 /**< "arm64", "x86_64", ...; NULL = detect */
+	ksyms_log_fn *log;
+	void *log_ctx;
+	enum ksyms_log_level log_level;
+	uint32_t max_symbols;             /**< refuse tables larger than this; 0 = default (4,000,000) */
+};
+
+/** Facts about a decoded table: what `ksyms info` prints. */
+struct ksyms_table_loc {
+	bool present;
+	uint64_t offset;  /**< file offset, in the kernel data (the last layer) */
+	uint64_t address; /**< virtual address (valid if the info's base_known) */
+	uint64_t size;    /**< bytes */
+};
+
+struct ksyms_info {
+	const char *source;        /**< "kallsyms" (decoded from an image), "System.map", ... */
+	const char *banner;        /**< "Linux version ..." line, or NULL */
+	const char *arch;          /**< "arm64", "x86_64", ... or NULL if unknown */
+	const char *arch_source;   /**< how the arch was found: "ELF header", "symbol names", ... */
+	int word_size;             /**< 4 or 8 */
+	enum ksyms_byte_order byte_order;
+	struct ksyms_layout layout;
+	bool long_names_seen;      /**< a 2-byte name length occurs (so the 6.1+ encoding is certain) */
+	uint64_t num_syms;
+	bool base_known;           /**< base is the virtual address of the kernel's first byte */
+	uint64_t base;
+	const char *base_source;   /**< how the base was found */
+	uint64_t relative_base;    /**< for relative modes: the base used */
+	bool relative_base_inferred; /**< the stored word was 0 (boot-time relocation) and was inferred */
+	const char *relative_base_source;
+	struct ksyms_table_loc tables[KSYMS_TAB_COUNT];
+};
+
+/** A symbol table: decoded from an image, or read from a symbol list. */
+struct ksyms_table;
+
+/**
+ * Find and decode the kallsyms tables in an opened image.  The table keeps
+ * no reference to the image: it may outlive it.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_table_from_image(const struct ksyms_image *img, const struct ksyms_find_opts *opts,
+		       struct ksyms_table **ret);
+
+KSYMS_API void ksyms_table_destroy(struct ksyms_table *tab);
+
+/** @return the facts about how the table was found. Valid until the table is destroyed. */
+KSYMS_API const struct ksyms_info *ksyms_table_info(const struct ksyms_table *tab);
+
+/** @return the number of symbols. */
+KSYMS_API size_t ksyms_table_count(const struct ksyms_table *tab);
+
+/** One symbol.  @c name and @c module are borrowed from the table. */
+struct ksyms_symbol {
+	uint64_t addr;
+	const char *name;
+	const char *module; /**< NULL for the kernel's own symbols */
+	char type;          /**< nm type letter as stored */
+};
+
+/** Fill @p ret with symbol @p i (table order); @return false if @p i is out of range. */
+KSYMS_API bool ksyms_table_symbol(const struct ksyms_table *tab, size_t i, struct ksyms_symbol *ret);
+
+/* ------------------------------------------------------------------------ */
+/** @name Generating kallsyms tables (the reverse of decoding) */
+
+/** One input symbol for the generator. */
+struct ksyms_gen_symbol {
+	uint64_t addr;
+	const char *name;
+	char type;
+};
+
+/** Options for ksyms_generate(). */
+struct ksyms_gen_opts {
+	size_t sz;
+	struct ksyms_layout layout;       /**< use ksyms_layout_preset() */
+	int word_size;                    /**< 4 or 8 */
+	enum ksyms_byte_order byte_order; /**< little or big */
+	uint64_t base;                    /**< virtual address of the image's first byte */
+	/** Apply the kernel build's filters (kallsyms-format.md section 4) before
+	 *  encoding; if false, every input symbol is kept. */
+	bool filter;
+	/** Keep only text symbols, as a build without CONFIG_KALLSYMS_ALL does. */
+	bool text_only;
+	/** x86-64 absolute per-cpu: symbols in [__per_cpu_start, __per_cpu_end] become 'A'. */
+	bool absolute_percpu;
+	/** Wrap the tables in an ELF (true) or a raw image (false). */
+	bool elf;
+	/** Optional "Linux version ..." banner to embed; NULL for a default one. */
+	const char *banner;
+};
+
+/** What the generator produced. */
+struct ksyms_gen_result {
+	void *data;     /**< the image; free with ksyms_free() */
+	size_t size;
+	size_t num_syms; /**< symbols kept after filtering */
+	struct ksyms_table_loc tables[KSYMS_TAB_COUNT];
+};
+
+/**
+ * Build kallsyms tables from @p syms the way scripts/kallsyms does (filter,
+ * sort with the alias tie-breaks, greedy token table, markers,
+ * seqs_of_names) and wrap them in a synthetic image.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_generate(const struct ksyms_gen_symbol *syms, size_t count, const struct ksyms_gen_opts *opts,
+	       struct ksyms_gen_result *ret);
+
+/** Free memory the library handed to the caller. */
+KSYMS_API void ksyms_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KSYMS_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* A growable byte buffer and a growth helper for typed arrays. */
+#ifndef KSYMS_CORE_BUF_H
+#define KSYMS_CORE_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler.h"
+
+struct ks_buf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+
+/* Make room for @extra more bytes; false on overflow or out of memory. */
+KS_MUST_CHECK bool ks_buf_reserve(struct ks_buf *b, size_t extra);
+KS_MUST_CHECK bool ks_buf_append(struct ks_buf *b, const void *p, size_t n);
+/* Append @n zero bytes. */
+KS_MUST_CHECK bool ks_buf_zeros(struct ks_buf *b, size_t n);
+/* Pad with zeros to a multiple of the power of two @align. */
+KS_MUST_CHECK bool ks_buf_align(struct ks_buf *b, size_t align);
+void ks_buf_free(struct ks_buf *b);
+
+/* Grow the array *p (of *cap elements of @elem bytes) to hold at least @need. */
+KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+#endif

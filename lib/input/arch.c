@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Architecture names: from ELF e_machine, and guessed from the names of
+ * decoded symbols when the image says nothing (a bare dump).  Syscall
+ * wrapper prefixes (__x64_sys_, __arm64_sys_, ... since 4.17) and
+ * arch-only helpers make the guess reliable without disassembly.
+ */
+#include <string.h>
+
+#include "kernel.h"
+#include "core/compiler.h"
+
+struct arch_desc {
+	const char *name;
+	uint16_t machine;
+	int word_size;
+};
+
+static const struct arch_desc arches[] = {
+	{ "i386", 3, 4 },       { "x86_64", 62, 8 },   { "arm", 40, 4 },       { "arm64", 183, 8 },
+	{ "mips", 8, 4 },       { "mips64", 8, 8 },    { "powerpc", 20, 4 },   { "powerpc64", 21, 8 },
+	{ "s390", 22, 4 },      { "s390x", 22, 8 },    { "riscv32", 243, 4 },  { "riscv64", 243, 8 },
+	{ "loongarch64", 258, 8 }, { "sparc", 2, 4 },  { "sparc64", 43, 8 },   { "parisc", 15, 4 },
+	{ "parisc64", 15, 8 },  { "ia64", 50, 8 },     { "sh", 42, 4 },        { "m68k", 4, 4 },
+	{ "alpha", 0x9026, 8 }, { "xtensa", 94, 4 },   { "openrisc", 92, 4 },  { "arc", 195, 4 },
+	{ "microblaze", 189, 4 }, { "hexagon", 164, 4 }, { "csky", 252, 4 }, { "nios2", 113, 4 },
+};
+
+const char *ks_arch_from_machine(uint16_t e_machine, int word_size)
+{
+	const char *any = NULL;
+
+	for (size_t i = 0; i < KS_ARRAY_SIZE(arches); i++) {
+		if (arches[i].machine != e_machine)
+			continue;
+		if (arches[i].word_size == word_size)
+			return arches[i].name;
+		any = any ? any : arches[i].name;
+	}
+	return any;
+}
+
+uint16_t ks_machine_from_arch(const char *arch)
+{
+	for (size_t i = 0; i < KS_ARRAY_SIZE(arches); i++)
+		if (strcmp(arches[i].name, arch) == 0)
+			return arches[i].machine;
+	return 0;
+}
+
+int ks_arch_word_size(const char *arch)
+{
+	for (size_t i = 0; i < KS_ARRAY_SIZE(arches); i++)
+		if (strcmp(arches[i].name, arch) == 0)
+			return arches[i].word_size;
+	return 0;
+}
+
+/* Symbol-name evidence: a prefix (or exact name, if it ends in '$') and
+ * the architecture it points to. */
+static const struct {
+	const char *prefix;
+	const char *arch;
+} evidence[] = {
+	{ "__x64_sys_", "x86_64" },     { "startup_64$", "x86_64" },     { "__ia32_sys_", "x86_64" },
+	{ "startup_32$", "i386" },      { "__arm64_sys_", "arm64" },     { "arm64_", "arm64" },
+	{ "__aeabi_", "arm" },          { "cpu_v7_", "arm" },            { "arm_dma_", "arm" },
+	{ "__riscv_sys_", "riscv64" },  { "riscv_", "riscv64" },         { "__s390x_sys_", "s390x" },
+	{ "s390_", "s390x" },           { "ppc_", "powerpc64" },         { "kvmppc_", "powerpc64" },
+	{ "__mips", "mips" },           { "r4k_", "mips" },              { "mips_", "mips" },
+	{ "loongarch_", "loongarch64" }, { "__loongarch", "loongarch64" }, { "sparc_", "sparc64" },
+	{ "parisc_", "parisc" },        { "ia64_", "ia64" },             { "m68k_", "m68k" },
+};
+
+static bool matches(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (prefix[n - 1] == '$')
+		return strncmp(name, prefix, n - 1) == 0 && name[n - 1] == 0;
+	return strncmp(name, prefix, n) == 0;
+}
+
+const char *ks_arch_from_symbols(const char *const *names, size_t n)
+{
+	size_t hits[KS_ARRAY_SIZE(evidence)] = { 0 };
+	const char *best = NULL;
+	size_t best_hits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t e = 0; e < KS_ARRAY_SIZE(evidence); e++)
+			if (names[i][0] == evidence[e].prefix[0] && matches(names[i], evidence[e].prefix))
+				hits[e]++;
+	/* sum the evidence per architecture */
+	for (size_t e = 0; e < KS_ARRAY_SIZE(evidence); e++) {
+		size_t total = 0;
+		for (size_t j = 0; j < KS_ARRAY_SIZE(evidence); j++)
+			if (strcmp(evidence[j].arch, evidence[e].arch) == 0)
+				total += hits[j];
+		if (total > best_hits) {
+			best_hits = total;
+			best = evidence[e].arch;
+		}
+	}
+	return best_hits >= 3 ? best : NULL;
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Opening an input: map the file (never copy it), then unwrap containers
+ * and compression layer by layer until the data is the kernel itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "unwrap.h"
+#include "core/error.h"
+#include "core/overflow.h"
+
+enum { DEFAULT_MAX_DEPTH = 16 };
+static const uint64_t DEFAULT_MAX_OUTPUT = 1ull << 30;
+
+struct layer {
+	struct ksyms_layer pub;
+	char desc[256];
+	struct span data; /* what this layer yields */
+	uint8_t *owned;
+};
+
+struct ksyms_image {
+	void *map;
+	size_t map_len;
+	uint8_t *copy;    /* file read into memory when it cannot be mapped */
+	struct layer *layers;
+	size_t nlayers;
+	struct ks_kernel kernel;
+};
+
+/* Containers with headers first, then bare compressed streams. */
+static ks_unwrap_fn *const unwrappers[] = {
+	ks_unwrap_codec,
+};
+
+static bool opts_valid(const void *opts, size_t known)
+{
+	if (!opts)
+		return true;
+	size_t sz = *(const size_t *)opts;
+	if (sz < sizeof(size_t))
+		return false;
+	/* a newer caller's extra fields must be zero (libbpf OPTS_VALID) */
+	for (size_t i = known; i < sz; i++)
+		if (((const uint8_t *)opts)[i])
+			return false;
+	return true;
+}
+
+#define OPT(o, field, def) \
+	((o) && (o)->sz >= offsetof(__typeof__(*(o)), field) + sizeof((o)->field) && (o)->field ? (o)->field : (def))
+
+static struct layer *add_layer(struct ksyms_image *img)
+{
+	struct layer *l = realloc(img->layers, (img->nlayers + 1) * sizeof(*l));
+
+	if (!l)
+		return NULL;
+	img->layers = l;
+	l = &img->layers[img->nlayers++];
+	memset(l, 0, sizeof(*l));
+	l->pub.description = l->desc;
+	return l;
+}
+
+/* Point every layer's description at its own buffer (after a realloc). */
+static void fix_descriptions(struct ksyms_image *img)
+{
+	for (size_t i = 0; i < img->nlayers; i++)
+		img->layers[i].pub.description = img->layers[i].desc;
+}
+
+static struct ksyms_error *unwrap_once(struct span in, const struct ks_unwrap_opts *uo, bool *found,
+				       struct ks_unwrapped *u)
+{
+	for (size_t i = 0; i < KS_ARRAY_SIZE(unwrappers); i++) {
+		memset(u, 0, sizeof(*u));
+		struct ksyms_error *err = unwrappers[i](in, uo, found, u);
+		if (err || *found)
+			return err;
+	}
+	return NULL;
+}
+
+static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o)
+{
+	struct ks_log log = { OPT(o, log, NULL), OPT(o, log_ctx, NULL), OPT(o, log_level, KSYMS_LOG_INFO) };
+	struct ks_unwrap_opts uo = { OPT(o, max_output, DEFAULT_MAX_OUTPUT), &log };
+	unsigned max_depth = OPT(o, max_depth, DEFAULT_MAX_DEPTH);
+	bool has_hint = false;
+	uint64_t hint = 0;
+
+	for (unsigned depth = 0;; depth++) {
+		struct ks_unwrapped u;
+		bool found = false;
+		struct ksyms_error *err = unwrap_once(data, &uo, &found, &u);
+		if (err)
+			return err;
+		if (!found)
+			break;
+		if (depth >= max_depth) {
+			ks_buf_free(&u.out);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "containers nested more than %u deep", max_depth);
+		}
+		struct layer *l = add_layer(img);
+		if (!l) {
+			ks_buf_free(&u.out);
+			return &ks_enomem;
+		}
+		fix_descriptions(img);
+		l->pub.format = u.format;
+		snprintf(l->desc, sizeof(l->desc), "%s", u.description);
+		l->pub.offset = u.offset;
+		l->pub.size = u.size;
+		if (u.decompressed) {
+			l->owned = u.out.p;
+			l->data = span_make(u.out.p, u.out.len, 0);
+		} else {
+			l->data = span_make(data.p + u.offset, u.size, 0);
+		}
+		l->pub.out_size = l->data.len;
+		ks_info(&log, "%s: %s", u.format, l->desc);
+		if (u.has_base_hint) {
+			has_hint = true;
+			hint = u.base_hint;
+		}
+		data = l->data;
+	}
+
+	struct ksyms_error *err = ks_kernel_classify(data, &img->kernel);
+	if (err)
+		return err;
+	if (has_hint && !img->kernel.nsegs) {
+		img->kernel.has_base_hint = true;
+		img->kernel.base_hint = hint;
+		img->kernel.base_hint_source = "the container's load address";
+	}
+	struct layer *l = add_layer(img);
+	if (!l)
+		return &ks_enomem;
+	fix_descriptions(img);
+	l->pub.format = img->kernel.format;
+	l->data = data;
+	l->pub.offset = 0;
+	l->pub.size = data.len;
+	l->pub.out_size = data.len;
+	snprintf(l->desc, sizeof(l->desc), "%s%s%s, %zu bytes", img->kernel.format, img->kernel.arch ? ", " : "",
+		 img->kernel.arch ? img->kernel.arch : "", data.len);
+	return NULL;
+}
+
+static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, size_t len,
+				     const struct ksyms_open_opts *opts, struct ksyms_image **ret)
+{
+	struct ksyms_error *err;
+
+	if (len == 0)
+		err = ks_error_at(0, "empty file");
+	else
+		err = unwrap_all(img, span_make(data, len, 0), opts);
+	if (err) {
+		ksyms_image_destroy(img);
+		return err;
+	}
+	*ret = img;
+	return NULL;
+}
+
+struct ksyms_error *ksyms_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
+					 struct ksyms_image **ret)
+{
+	if (!ret || (!data && len) || !opts_valid(opts, sizeof(struct ksyms_open_opts)))
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_open_mem");
+	struct ksyms_image *img = calloc(1, sizeof(*img));
+	if (!img)
+		return &ks_enomem;
+	return open_data(img, data, len, opts, ret);
+}
+
+/* Read a file that cannot be mapped (a pipe, stdin), up to @cap bytes. */
+static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint8_t **ret, size_t *ret_len)
+{
+	struct ks_buf b = { 0 };
+
+	for (;;) {
+		if (!ks_buf_reserve(&b, 1 << 20)) {
+			ks_buf_free(&b);
+			return &ks_enomem;
+		}
+		ssize_t n = read(fd, b.p + b.len, b.cap - b.len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			ks_buf_free(&b);
+			return ks_error_os(e, "cannot read '%s'", path);
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		if (b.len > cap) {
+			ks_buf_free(&b);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "'%s' is larger than the %llu-byte limit", path,
+					(unsigned long long)cap);
+		}
+	}
+	*ret = b.p;
+	*ret_len = b.len;
+	return NULL;
+}
+
+struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_opts *opts, struct ksyms_image **ret)
+{
+	if (!path || !ret || !opts_valid(opts, sizeof(struct ksyms_open_opts)))
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_open");
+	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ks_error_os(errno, "cannot open '%s'", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return ks_error_os(e, "cannot stat '%s'", path);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "'%s' is a directory", path);
+	}
+	struct ksyms_image *img = calloc(1, sizeof(*img));
+	if (!img) {
+		close(fd);
+		return &ks_enomem;
+	}
+	const void *data = NULL;
+	size_t len = 0;
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > SIZE_MAX) {
+			close(fd);
+			free(img);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "'%s' is too large to map", path);
+		}
+		img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (img->map == MAP_FAILED) {
+			img->map = NULL;
+		} else {
+			img->map_len = (size_t)st.st_size;
+			data = img->map;
+			len = img->map_len;
+		}
+	}
+	if (!data && !(S_ISREG(st.st_mode) && st.st_size == 0)) {
+		struct ksyms_error *err = read_all(fd, path, OPT(opts, max_output, DEFAULT_MAX_OUTPUT), &img->copy, &len);
+		if (err) {
+			close(fd);
+			free(img);
+			return err;
+		}
+		data = img->copy;
+	}
+	close(fd);
+	return open_data(img, data, len, opts, ret);
+}
+
+void ksyms_image_destroy(struct ksyms_image *img)
+{
+	if (!img)
+		return;
+	for (size_t i = 0; i < img->nlayers; i++)
+		free(img->layers[i].owned);
+	free(img->layers);
+	ks_kernel_deinit(&img->kernel);
+	if (img->map)
+		munmap(img->map, img->map_len);
+	free(img->copy);
+	free(img);
+}
+
+size_t ksyms_image_layer_count(const struct ksyms_image *img)
+{
+	return img ? img->nlayers : 0;
+}
+
+const struct ksyms_layer *ksyms_image_layer(const struct ksyms_image *img, size_t i)
+{
+	return img && i < img->nlayers ? &img->layers[i].pub : NULL;
+}
+
+const void *ksyms_image_layer_data(const struct ksyms_image *img, size_t i, size_t *ret_len)
+{
+	if (!img || i >= img->nlayers)
+		return NULL;
+	if (ret_len)
+		*ret_len = img->layers[i].data.len;
+	return img->layers[i].data.p;
+}
+
+const void *ksyms_image_kernel(const struct ksyms_image *img, size_t *ret_len)
+{
+	return img && img->nlayers ? ksyms_image_layer_data(img, img->nlayers - 1, ret_len) : NULL;
+}
+
+const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img)
+{
+	return &img->kernel;
+}

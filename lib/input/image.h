@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KSYMS_INPUT_IMAGE_H
+#define KSYMS_INPUT_IMAGE_H
+
+#include "ksyms.h"
+#include "kernel.h"
+
+/* The classified kernel of an opened image. */
+const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The innermost layer of an image: the kernel itself, classified.  This is
+ * what the kallsyms locator receives: bytes plus whatever the format says
+ * about architecture, word size, byte order and virtual addresses.
+ */
+#ifndef KSYMS_INPUT_KERNEL_H
+#define KSYMS_INPUT_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ksyms.h"
+#include "core/span.h"
+
+/* One PT_LOAD segment of an ELF: data offsets [off, off+size) are at vaddr. */
+struct ks_segment {
+	uint64_t off, size, vaddr;
+};
+
+/* A named symbol of an ELF .symtab that the locator may use as a hint. */
+struct ks_elf_hint {
+	const char *name;
+	uint64_t vaddr;
+};
+
+struct ks_kernel {
+	struct span data;
+	const char *format;      /* "ELF vmlinux", "arm64 Image", "riscv Image", "raw" */
+	const char *arch;        /* NULL if unknown */
+	const char *arch_source;
+	int word_size;           /* 4, 8, or 0 if unknown */
+	enum ksyms_byte_order byte_order;
+	uint16_t e_machine;      /* ELF machine, or 0 */
+
+	/* ELF: file offset -> virtual address */
+	struct ks_segment *segs;
+	size_t nsegs;
+
+	/* A base address a container stated (e.g. a uImage load address). */
+	bool has_base_hint;
+	uint64_t base_hint;
+	const char *base_hint_source;
+
+	/* ELF: the .rela.dyn (or similar) section, for relocated words. */
+	struct span rela;
+	bool rela_is_rela;       /* Elf_Rela (with addend) rather than Elf_Rel */
+
+	/* raw Image headers: offset of the first byte from the start of RAM
+	 * (text_offset), informational only. */
+	bool has_text_offset;
+	uint64_t text_offset;
+};
+
+/* Classify @data: fill @ret (which borrows @data).  Never fails on unknown
+ * data: that is a "raw" kernel. Returns an error only for an ELF whose
+ * headers are malformed, or out of memory. */
+struct ksyms_error *ks_kernel_classify(struct span data, struct ks_kernel *ret);
+void ks_kernel_deinit(struct ks_kernel *k);
+
+/* The "Linux version ..." banner, if present: offset and length, else false. */
+bool ks_kernel_banner(struct span data, size_t *ret_off, size_t *ret_len);
+
+/* arch.c: architecture names and ELF machine numbers. */
+const char *ks_arch_from_machine(uint16_t e_machine, int word_size);
+uint16_t ks_machine_from_arch(const char *arch);
+int ks_arch_word_size(const char *arch);
+/* Guess the architecture from the names of decoded symbols. */
+const char *ks_arch_from_symbols(const char *const *names, size_t n);
+
+#endif

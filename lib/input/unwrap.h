@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unwrapping one layer of a container or compression.  image.c tries each
+ * unwrapper in turn on the current data; the first that recognises it
+ * yields the next layer, until none does and the data is the kernel.
+ * New containers slot in as one more entry of the table in image.c.
+ */
+#ifndef KSYMS_INPUT_UNWRAP_H
+#define KSYMS_INPUT_UNWRAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ksyms.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/span.h"
+
+struct ks_unwrap_opts {
+	uint64_t max_output;
+	const struct ks_log *log;
+};
+
+struct ks_unwrapped {
+	const char *format;      /* "gzip", "bzImage", ... */
+	char description[256];
+	size_t offset, size;     /* the payload (or the compressed stream) inside the input */
+	bool decompressed;       /* the data is in @out; else it is input[offset, offset+size) */
+	struct ks_buf out;
+	/* a base address the container states for the next layer (uImage load address) */
+	bool has_base_hint;
+	uint64_t base_hint;
+};
+
+/* Returns NULL with *found = false when @in is not this format. */
+typedef struct ksyms_error *ks_unwrap_fn(struct span in, const struct ks_unwrap_opts *o, bool *found,
+					 struct ks_unwrapped *ret);
+
+/* A compressed stream at offset 0 (unwrap_codec.c). */
+struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,
+				    struct ks_unwrapped *ret);
+
+#endif

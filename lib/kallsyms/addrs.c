@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Finding and decoding kallsyms_addresses / kallsyms_offsets.
+ *
+ * Where the array is depends on the table order:
+ *  - addresses first (2.6.10 -> 6.3): addresses | offsets + relative_base
+ *    end right before num_syms;
+ *  - names first (6.4, 404bad70fcf7): the array follows token_index, then
+ *    relative_base (until 7.0), then seqs_of_names.
+ * What the values mean depends on the mode (kallsyms-format.md section 3):
+ *  - absolute: one pointer-wide word per symbol (before 4.6, and later
+ *    without CONFIG_KALLSYMS_BASE_RELATIVE until ~6.10);
+ *  - relative (2213e9a66bb8, 4.6): relative_base + (u32)offset, offset[0]
+ *    is 0 because relative_base is the lowest address;
+ *  - relative with absolute per-cpu (x86-64 SMP, 4.6 -> ~6.14): values
+ *    >= 0 are per-cpu offsets, the others are relative_base - 1 - value, so
+ *    the first non-per-cpu symbol stores -1;
+ *  - place-relative (a081b5789255, 7.0): &offsets[i] + (s32)offsets[i], so
+ *    offsets[i] + 4*i never decreases;
+ *  - absolute 32 (7.0, 32-bit non-relocatable): (u32)offsets[i].
+ * Every candidate position and mode is tried; each must pass its mode's
+ * invariant over the whole array, and the candidates are ranked by what
+ * else confirms them (seqs_of_names where expected, a plausible
+ * relative_base, the known word size).
+ */
+#include <string.h>
+
+#include "kallsyms.h"
+#include "core/overflow.h"
+
+struct cand {
+	struct ks_addrs a;
+	int score;
+};
+
+static uint32_t u32_at(const uint8_t *p, size_t i, bool be)
+{
+	return load32(p + 4 * i, be);
+}
+
+/* Each mode's invariant over the whole array of n entries at p. */
+static bool valid_relative(const uint8_t *p, uint32_t n, bool be)
+{
+	if (u32_at(p, 0, be) != 0)
+		return false;
+	for (uint32_t i = 1; i < n; i++)
+		if (u32_at(p, i, be) < u32_at(p, i - 1, be))
+			return false;
+	return n < 2 || u32_at(p, n - 1, be) > 0;
+}
+
+static bool valid_percpu(const uint8_t *p, uint32_t n, bool be)
+{
+	uint32_t i = 0;
+
+	/* per-cpu symbols: small non-negative values, ascending */
+	for (; i < n && (int32_t)u32_at(p, i, be) >= 0; i++)
+		if (i && u32_at(p, i, be) < u32_at(p, i - 1, be))
+			return false;
+	/* the lowest ordinary symbol is relative_base itself: -1 - 0 */
+	if (i == n || (int32_t)u32_at(p, i, be) != -1)
+		return false;
+	for (i++; i < n; i++) {
+		int32_t v = (int32_t)u32_at(p, i, be);
+		if (v >= 0 || v > (int32_t)u32_at(p, i - 1, be))
+			return false;
+	}
+	return true;
+}
+
+static bool valid_pc_relative(const uint8_t *p, uint32_t n, bool be)
+{
+	int64_t prev = INT64_MIN;
+
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t v = (int64_t)(int32_t)u32_at(p, i, be) + 4 * (int64_t)i;
+		if (v < prev)
+			return false;
+		prev = v;
+	}
+	return true;
+}
+
+static bool valid_absolute32(const uint8_t *p, uint32_t n, bool be)
+{
+	if (u32_at(p, 0, be) == 0)
+		return false;
+	for (uint32_t i = 1; i < n; i++)
+		if (u32_at(p, i, be) < u32_at(p, i - 1, be))
+			return false;
+	return true;
+}
+
+/* Absolute words: ascending, and either all zero (relocated at boot) or
+ * with a nonzero first entry. */
+static bool valid_absolute(const uint8_t *p, uint32_t n, unsigned w, bool be, bool *all_zero)
+{
+	uint64_t prev = load_word(p, w, be);
+
+	*all_zero = prev == 0;
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t v = load_word(p + (size_t)i * w, w, be);
+		if (v < prev)
+			return false;
+		if (v)
+			*all_zero = false;
+		prev = v;
+	}
+	return *all_zero || load_word(p, w, be) != 0;
+}
+
+static bool valid_array(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, unsigned w, bool be,
+			bool *all_zero)
+{
+	size_t size;
+
+	*all_zero = false;
+	if (ckd_mul_size(&size, n, mode == KSYMS_ADDR_ABSOLUTE ? w : 4))
+		return false;
+	const uint8_t *p = span_at(d, off, size);
+	if (!p || n == 0)
+		return false;
+	switch (mode) {
+	case KSYMS_ADDR_RELATIVE:
+		return valid_relative(p, n, be);
+	case KSYMS_ADDR_RELATIVE_PERCPU:
+		return valid_percpu(p, n, be);
+	case KSYMS_ADDR_PC_RELATIVE:
+		return valid_pc_relative(p, n, be);
+	case KSYMS_ADDR_ABSOLUTE32:
+		return valid_absolute32(p, n, be);
+	case KSYMS_ADDR_ABSOLUTE:
+		return valid_absolute(p, n, w, be, all_zero);
+	default:
+		return false;
+	}
+}
+
+/* A 64-bit kernel address has canonical-looking top bits; a 32-bit one
+ * plus the largest offset must not wrap. */
+static bool plausible_relbase(uint64_t v, unsigned w, uint64_t span_max)
+{
+	if (v == 0)
+		return true; /* filled in by boot-time relocation: inferred later */
+	if (w == 4)
+		return v + span_max <= 0xffffffffull;
+	uint16_t top = (uint16_t)(v >> 48);
+	return top == 0xffff || top == 0 || top == 0xc000;
+}
+
+static size_t align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* Positions where a table can start after @end: right there or aligned. */
+static size_t next_positions(size_t end, size_t out[3])
+{
+	size_t n = 0;
+	size_t c[3] = { end, align_up(end, 4), align_up(end, 8) };
+
+	for (int i = 0; i < 3; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == c[i];
+		if (!dup)
+			out[n++] = c[i];
+	}
+	return n;
+}
+
+/* Try seqs_of_names right after @end (6.4+ order). */
+static bool seqs_after(const struct ks_ctx *ctx, const struct ks_found *f, size_t end, struct ks_addrs *a)
+{
+	size_t pos[3];
+	size_t np = next_positions(end, pos);
+
+	for (size_t i = 0; i < np; i++) {
+		if (pos[i] - end && !span_is_zero(ctx->data, end, pos[i] - end))
+			continue;
+		for (unsigned es = 3; es <= 4; es++) {
+			if (ks_seqs_valid(ctx->data, pos[i], f->names.num_syms, es, f->tok.be)) {
+				a->has_seqs = true;
+				a->seqs_off = pos[i];
+				a->seqs_entry_size = es;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static const enum ksyms_addr_mode offset_modes[] = {
+	KSYMS_ADDR_RELATIVE, KSYMS_ADDR_RELATIVE_PERCPU, KSYMS_ADDR_PC_RELATIVE, KSYMS_ADDR_ABSOLUTE32,
+};
+
+static bool mode_has_relbase(enum ksyms_addr_mode m)
+{
+	return m == KSYMS_ADDR_RELATIVE || m == KSYMS_ADDR_RELATIVE_PERCPU;
+}
+
+static int word_score(const struct ks_ctx *ctx, unsigned w)
+{
+	int known = ctx->opts && ctx->opts->word_size ? ctx->opts->word_size : ctx->kernel->word_size;
+	return !known ? 0 : (unsigned)known == w ? 4 : -8;
+}
+
+static void consider(struct cand *best, const struct cand *c)
+{
+	if (c->score > best->score)
+		*best = *c;
+}
+
+static uint64_t max_offset(struct span d, size_t off, uint32_t n, bool be)
+{
+	return n ? load32(d.p + off + 4 * (size_t)(n - 1), be) : 0;
+}
+
+/* names-first: array after token_index, then relative_base, then seqs. */
+static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, struct cand *best)
+{
+	struct span d = ctx->data;
+	uint32_t n = f->names.num_syms;
+	bool be = f->tok.be;
+	size_t starts[3];
+	size_t ns = next_positions(f->tok.index_off + KS_TOKEN_INDEX_SIZE, starts);
+	bool zero;
+
+	for (size_t s = 0; s < ns; s++) {
+		for (size_t m = 0; m < KS_ARRAY_SIZE(offset_modes); m++) {
+			enum ksyms_addr_mode mode = offset_modes[m];
+			if (!valid_array(d, mode, starts[s], n, 4, be, &zero))
+				continue;
+			struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_NAMES_FIRST, .off = starts[s],
+						 .size = 4 * (size_t)n } };
+			size_t end = starts[s] + c.a.size;
+			c.score = 10 + (starts[s] % 4 == 0 ? 1 : 0);
+			if (!mode_has_relbase(mode)) {
+				if (seqs_after(ctx, f, end, &c.a))
+					c.score += 20;
+				consider(best, &c);
+				continue;
+			}
+			for (unsigned w = 8; w >= 4; w -= 4) {
+				struct cand r = c;
+				r.a.word = w;
+				r.a.has_relbase = true;
+				r.a.relbase_off = align_up(end, w);
+				if (!span_word(d, r.a.relbase_off, w, be, &r.a.relbase) ||
+				    !plausible_relbase(r.a.relbase, w, max_offset(d, starts[s], n, be)))
+					continue;
+				r.score += word_score(ctx, w) + (r.a.relbase ? 2 : 0);
+				if (seqs_after(ctx, f, r.a.relbase_off + w, &r.a))
+					r.score += 20;
+				consider(best, &r);
+			}
+		}
+		for (unsigned w = 8; w >= 4; w -= 4) {
+			if (!valid_array(d, KSYMS_ADDR_ABSOLUTE, starts[s], n, w, be, &zero))
+				continue;
+			struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_NAMES_FIRST, .word = w,
+						 .off = starts[s], .size = (size_t)w * n } };
+			c.score = 9 + word_score(ctx, w) - (zero ? 5 : 0);
+			if (seqs_after(ctx, f, starts[s] + c.a.size, &c.a))
+				c.score += 20;
+			consider(best, &c);
+		}
+	}
+}
+
+/* addresses-first: the array (and relative_base) end right before num_syms. */
+static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found *f, struct cand *best)
+{
+	struct span d = ctx->data;
+	uint32_t n = f->names.num_syms;
+	bool be = f->tok.be;
+	size_t q = f->names.num_syms_off;
+	bool zero;
+	int seqs_bonus = f->names.seqs_after_markers ? 20 : 0;
+
+	for (unsigned w = 8; w >= 4; w -= 4) {
+		for (size_t pad = 0; pad <= KS_MAX_PAD; pad++) {
+			if (q < pad + w || (pad && !span_is_zero(d, q - pad, pad)))
+				break;
+			size_t rb = q - pad - w;
+			/* relative modes: offsets, pad to w, relative_base, num_syms */
+			for (size_t pad2 = 0; pad2 < w; pad2 += 4) {
+				size_t size = 4 * (size_t)n;
+				if (rb < pad2 + size)
+					break;
+				size_t off = rb - pad2 - size;
+				uint64_t relbase = load_word(d.p + rb, w, be);
+				for (int m = 0; m < 2; m++) {
+					enum ksyms_addr_mode mode = offset_modes[m];
+					if (!valid_array(d, mode, off, n, 4, be, &zero) ||
+					    !plausible_relbase(relbase, w, max_offset(d, off, n, be)))
+						continue;
+					struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_ADDRESSES_FIRST,
+								 .word = w, .off = off, .size = size, .has_relbase = true,
+								 .relbase_off = rb, .relbase = relbase } };
+					c.score = 10 + word_score(ctx, w) + seqs_bonus + (relbase ? 2 : 0) +
+						  (rb % w == 0 ? 1 : 0);
+					consider(best, &c);
+				}
+			}
+			/* absolute: addresses, pad, num_syms */
+			size_t size = (size_t)w * n;
+			size_t aend = q - pad;
+			if (aend >= size && valid_array(d, KSYMS_ADDR_ABSOLUTE, aend - size, n, w, be, &zero)) {
+				struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_ADDRESSES_FIRST,
+							 .word = w, .off = aend - size, .size = size } };
+				c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) + ((aend - size) % w == 0);
+				consider(best, &c);
+			}
+		}
+	}
+}
+
+bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks_addrs *ret)
+{
+	struct cand best = { .score = 0 };
+
+	if (!f->names.seqs_after_markers)
+		try_names_first(ctx, f, &best);
+	try_addresses_first(ctx, f, &best);
+	if (best.score <= 0)
+		return false;
+	if (f->names.seqs_after_markers) {
+		best.a.has_seqs = true;
+		best.a.seqs_off = f->names.seqs_off;
+		best.a.seqs_entry_size = f->names.seqs_entry_size;
+	}
+	*ret = best.a;
+	ks_debug(&ctx->log, "%s table (%s) at 0x%zx, %zu bytes%s", ksyms_addr_mode_name(ret->mode),
+		 ksyms_table_order_name(ret->order), ret->off, ret->size,
+		 ret->has_relbase ? ", with relative_base" : "");
+	return true;
+}
+
+void ks_addrs_decode(struct span d, const struct ks_found *f, uint64_t table_va, uint64_t relbase, uint64_t *out)
+{
+	const struct ks_addrs *a = &f->addrs;
+	const uint8_t *p = span_at(d, a->off, a->size);
+	uint32_t n = f->names.num_syms;
+	bool be = f->tok.be;
+	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t v;
+		switch (a->mode) {
+		case KSYMS_ADDR_ABSOLUTE:
+			v = load_word(p + (size_t)i * a->word, a->word, be);
+			break;
+		case KSYMS_ADDR_RELATIVE:
+			v = relbase + u32_at(p, i, be);
+			break;
+		case KSYMS_ADDR_RELATIVE_PERCPU: {
+			int32_t o = (int32_t)u32_at(p, i, be);
+			v = o >= 0 ? (uint64_t)o : relbase - 1 - (uint64_t)(int64_t)o;
+			break;
+		}
+		case KSYMS_ADDR_PC_RELATIVE:
+			v = table_va + 4 * (uint64_t)i + (uint64_t)(int64_t)(int32_t)u32_at(p, i, be);
+			break;
+		default:
+			v = u32_at(p, i, be);
+			break;
+		}
+		out[i] = v & mask;
+	}
+}

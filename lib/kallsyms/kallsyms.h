@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of the kallsyms locator and decoder.
+ *
+ * The locator works on a span of kernel bytes only (it never sees a file)
+ * and proceeds from the most recognisable table outwards:
+ *
+ *   tokens.c     kallsyms_token_index + kallsyms_token_table (the anchor)
+ *   names.c      kallsyms_markers, kallsyms_names, kallsyms_num_syms,
+ *                and the pre-6.4 kallsyms_seqs_of_names gap
+ *   addrs.c      kallsyms_addresses / kallsyms_offsets / relative_base and
+ *                the 6.4+ seqs_of_names, in every address mode
+ *   base.c       virtual addresses: the image base and a zeroed relative_base
+ *   locate.c     drives the above over every candidate and keeps the one
+ *                that decodes completely
+ *   table.c      the decoded, host-order symbol table (struct ksyms_table)
+ *
+ * Every position is a byte offset into the kernel span (span.origin == 0).
+ */
+#ifndef KSYMS_KALLSYMS_H
+#define KSYMS_KALLSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ksyms.h"
+#include "core/log.h"
+#include "core/span.h"
+#include "input/kernel.h"
+
+/* KSYM_NAME_LEN is 512 since 6.1 (73bbb94466fd) and 128 before; a stored
+ * entry (type letter + name, compressed) is never longer than this. */
+enum { KS_MAX_ENTRY = 512, KS_TOKEN_INDEX_SIZE = 512, KS_MAX_PAD = 7 };
+
+/* kallsyms_token_table + kallsyms_token_index, validated. */
+struct ks_tokens {
+	bool be;
+	size_t table_off;  /* kallsyms_token_table */
+	size_t table_len;
+	size_t index_off;  /* kallsyms_token_index (256 x u16) */
+	uint16_t index[256];
+	const uint8_t *str[256]; /* expansion of each code (into the span) */
+	uint8_t len[256];
+};
+
+/* kallsyms_names + kallsyms_markers + kallsyms_num_syms, validated by a
+ * walk that lands on every marker. */
+struct ks_names {
+	size_t off, len;          /* kallsyms_names */
+	size_t markers_off;
+	unsigned marker_size;     /* 4 or 8 */
+	uint32_t num_markers;
+	size_t num_syms_off;
+	unsigned num_syms_size;   /* 4 or 8 */
+	uint32_t num_syms;
+	unsigned len_bytes;       /* 1, or 2 = ULEB128 (6.1+) */
+	bool long_seen;           /* an entry used a 2-byte length */
+	bool len_ambiguous;       /* no entry tells the two encodings apart */
+	/* seqs_of_names found between markers and token_table (6.2/6.3) */
+	bool seqs_after_markers;
+	size_t seqs_off;
+	unsigned seqs_entry_size;
+};
+
+/* kallsyms_addresses or kallsyms_offsets (+ relative_base). */
+struct ks_addrs {
+	enum ksyms_addr_mode mode;
+	enum ksyms_table_order order;
+	unsigned word;            /* kernel word size implied (0 = not implied) */
+	size_t off, size;         /* the addresses/offsets array */
+	bool has_relbase;
+	size_t relbase_off;
+	uint64_t relbase;         /* as stored (may be 0 before boot relocation) */
+	bool has_seqs;            /* 6.4+ seqs_of_names after the addresses */
+	size_t seqs_off;
+	unsigned seqs_entry_size;
+};
+
+/* What the locator found: positions and layout, before decoding. */
+struct ks_found {
+	struct ks_tokens tok;
+	struct ks_names names;
+	struct ks_addrs addrs;
+	int word_size;
+};
+
+struct ks_ctx {
+	struct span data;
+	const struct ks_kernel *kernel;
+	const struct ksyms_find_opts *opts;
+	struct ks_log log;
+	uint32_t max_symbols;
+};
+
+/* tokens.c: scan forward from *pos for the next token_index/token_table
+ * pair; updates *pos past the hit.  Returns false when none is left. */
+bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret);
+
+/* names.c: find markers, names and num_syms ending before the token table. */
+bool ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret);
+/* Walk @count entries from @pos; *ret_end receives the offset after them.
+ * False if an entry is empty or runs outside [.., limit). */
+bool ks_names_walk(struct span data, size_t pos, size_t limit, uint32_t count, unsigned len_bytes,
+		   size_t *ret_end, bool *ret_long);
+/* Check that seqs_of_names at @off is a permutation of 0..n-1. */
+bool ks_seqs_valid(struct span data, size_t off, uint32_t n, unsigned entry_size, bool be);
+
+/* addrs.c: find the address table for the located names. */
+bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks_addrs *ret);
+/* Decode addresses into @out (num_syms entries) given the virtual address
+ * of the table (needed for PC-relative) and the relative base. */
+void ks_addrs_decode(struct span data, const struct ks_found *f, uint64_t table_va, uint64_t relbase,
+		     uint64_t *out);
+
+/* base.c: virtual address facts. */
+struct ks_base {
+	bool known;
+	uint64_t base;             /* VA of data offset 0 (raw images) */
+	const char *source;
+};
+/* VA of data offset @off: through the ELF segments, or base + off. */
+bool ks_offset_to_va(const struct ks_kernel *k, const struct ks_base *b, size_t off, uint64_t *ret);
+/* Infer a relative_base stored as 0 (relocated at boot). */
+bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel,
+		      uint64_t *ret, const char **ret_source);
+/* Infer the image base of a raw image from pointers in it. @addrs are the
+ * symbol addresses relative to the unknown base (the data offsets). */
+bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, size_t n, unsigned word,
+			       uint64_t *ret);
+/* Look for an R_*_RELATIVE relocation of the word at data offset @off. */
+bool ks_rela_lookup(const struct ks_ctx *ctx, size_t off, uint64_t *ret_addend, uint64_t *ret_base);
+
+#endif

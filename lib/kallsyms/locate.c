@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The locator's driver: every token-table candidate in the kernel is
+ * followed outwards (names, markers, num_syms, addresses); the candidates
+ * that decode completely are kept and the largest wins (the step-0 dummy
+ * table of 6.12+ builds has zero symbols, and an image can carry a second
+ * kernel).  When nothing decodes, the error says how far the best candidate
+ * got, so "not a kernel" and "a kernel whose table we misread" differ.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kallsyms.h"
+#include "decode.h"
+#include "core/overflow.h"
+
+enum { DEFAULT_MAX_SYMBOLS = 4000000 };
+
+/* How far a candidate got, for the error message. */
+enum progress { P_NONE, P_TOKENS, P_NAMES, P_ADDRS, P_DECODE };
+
+struct attempt {
+	enum progress progress;
+	size_t where;
+	uint32_t num_syms;
+	struct ksyms_error *err;
+};
+
+static void note(struct attempt *a, enum progress p, size_t where, uint32_t n, struct ksyms_error *err)
+{
+	if (p < a->progress) {
+		ksyms_error_destroy(err);
+		return;
+	}
+	ksyms_error_destroy(a->err);
+	a->progress = p;
+	a->where = where;
+	a->num_syms = n;
+	a->err = err;
+}
+
+static struct ksyms_error *failure(struct attempt *a)
+{
+	switch (a->progress) {
+	case P_NONE:
+		return ks_error(KSYMS_ERR_NOT_FOUND,
+				"no kallsyms tables found (no kallsyms_token_table; not a kernel, or built without CONFIG_KALLSYMS?)");
+	case P_TOKENS:
+		return ks_error_at((int64_t)a->where,
+				   "kallsyms_token_table found at 0x%zx, but no kallsyms_markers/kallsyms_names before it",
+				   a->where);
+	case P_NAMES:
+		return ks_error_at((int64_t)a->where,
+				   "kallsyms_names found at 0x%zx (%u symbols), but no consistent address table",
+				   a->where, a->num_syms);
+	default: {
+		struct ksyms_error *e = a->err;
+		a->err = NULL;
+		return e ? e : ks_error(KSYMS_ERR_BAD_DATA, "kallsyms tables could not be decoded");
+	}
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* word size, base, addresses */
+
+static int choose_word_size(const struct ks_ctx *ctx, const struct ks_found *f)
+{
+	if (ctx->opts && ctx->opts->word_size)
+		return ctx->opts->word_size;
+	if (ctx->kernel->word_size)
+		return ctx->kernel->word_size;
+	if (f->addrs.word)
+		return (int)f->addrs.word;
+	if (f->names.marker_size == 8)
+		return 8;
+	return 0; /* decided from the addresses or the architecture later */
+}
+
+static void set_loc(struct ksyms_info *info, enum ksyms_table_id id, size_t off, size_t size)
+{
+	info->tables[id].present = true;
+	info->tables[id].offset = off;
+	info->tables[id].size = size;
+}
+
+static void fill_locations(struct ksyms_info *info, const struct ks_found *f)
+{
+	const struct ks_names *nm = &f->names;
+	const struct ks_addrs *a = &f->addrs;
+
+	set_loc(info, KSYMS_TAB_TOKEN_TABLE, f->tok.table_off, f->tok.table_len);
+	set_loc(info, KSYMS_TAB_TOKEN_INDEX, f->tok.index_off, KS_TOKEN_INDEX_SIZE);
+	set_loc(info, KSYMS_TAB_NAMES, nm->off, nm->len);
+	set_loc(info, KSYMS_TAB_MARKERS, nm->markers_off, (size_t)nm->num_markers * nm->marker_size);
+	set_loc(info, KSYMS_TAB_NUM_SYMS, nm->num_syms_off, nm->num_syms_size);
+	set_loc(info, a->mode == KSYMS_ADDR_ABSOLUTE ? KSYMS_TAB_ADDRESSES : KSYMS_TAB_OFFSETS, a->off, a->size);
+	if (a->has_relbase)
+		set_loc(info, KSYMS_TAB_RELATIVE_BASE, a->relbase_off, a->word);
+	if (a->has_seqs)
+		set_loc(info, KSYMS_TAB_SEQS_OF_NAMES, a->seqs_off, (size_t)a->seqs_entry_size * nm->num_syms);
+}
+
+static void fill_layout(struct ksyms_info *info, const struct ks_found *f)
+{
+	struct ksyms_layout *l = &info->layout;
+	const struct ks_addrs *a = &f->addrs;
+
+	l->addr_mode = a->mode;
+	l->order = a->order;
+	l->seqs = !a->has_seqs ? KSYMS_SEQS_NONE
+		  : f->names.seqs_after_markers ? KSYMS_SEQS_AFTER_MARKERS : KSYMS_SEQS_AFTER_ADDRESSES;
+	l->seqs_entry_size = a->has_seqs ? (uint8_t)a->seqs_entry_size : 0;
+	l->marker_size = (uint8_t)f->names.marker_size;
+	l->num_syms_size = (uint8_t)f->names.num_syms_size;
+	/* The length encoding shows only once a name needs two bytes; every
+	 * layout newer than 6.1 (seqs_of_names, 6.4 order, 7.0 offsets) has
+	 * the ULEB128 rule, so report that when the data cannot tell. */
+	bool newer = a->has_seqs || a->order == KSYMS_ORDER_NAMES_FIRST || a->mode == KSYMS_ADDR_PC_RELATIVE ||
+		     a->mode == KSYMS_ADDR_ABSOLUTE32;
+	l->name_len_bytes = (uint8_t)(f->names.long_seen || (f->names.len_ambiguous && newer) ? 2 : 1);
+	info->long_names_seen = f->names.long_seen;
+	l->align = (uint8_t)(a->mode == KSYMS_ADDR_PC_RELATIVE || a->mode == KSYMS_ADDR_ABSOLUTE32 ||
+			     f->word_size == 4 ? 4 : 8);
+}
+
+/* The index of symbol @name, or -1. */
+static long find_symbol(const struct ksyms_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (strcmp(t->pool + t->name[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* With absolute symbol addresses, the kernel's own kallsyms_* symbols (in
+ * the table when CONFIG_KALLSYMS_ALL) tie file offsets to addresses. */
+static bool base_from_own_symbols(const struct ksyms_table *t, uint64_t mask, uint64_t *ret)
+{
+	bool found = false;
+	uint64_t base = 0;
+
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		if (!t->info.tables[id].present)
+			continue;
+		long i = find_symbol(t, ksyms_table_id_name(id));
+		if (i < 0)
+			continue;
+		uint64_t b = (t->addr[i] - t->info.tables[id].offset) & mask;
+		if (found && b != base)
+			return false; /* disagreeing anchors: trust none */
+		base = b;
+		found = true;
+	}
+	*ret = base;
+	return found;
+}
+
+/* A raw Image starts with _text (arm64 booting.rst; riscv boot-image-header). */
+static bool base_from_image_start(const struct ks_ctx *ctx, const struct ksyms_table *t, uint64_t *ret)
+{
+	const char *f = ctx->kernel->format;
+	const char *start = NULL;
+
+	if (strcmp(f, "arm64 Image") == 0)
+		start = "_text";
+	else if (strcmp(f, "riscv Image") == 0)
+		start = "_start";
+	if (!start)
+		return false;
+	long i = find_symbol(t, start);
+	if (i < 0)
+		return false;
+	*ret = t->addr[i];
+	return true;
+}
+
+/* Decode the addresses of a table whose names are decoded. */
+static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t)
+{
+	struct ksyms_info *info = &t->info;
+	const struct ks_kernel *k = ctx->kernel;
+	struct ks_base base = { 0 };
+	uint64_t table_va = 0;
+
+	if (ctx->opts && ctx->opts->has_base) {
+		base.known = true;
+		base.base = ctx->opts->base;
+		base.source = "given by the user";
+	} else if (k->has_base_hint) {
+		base.known = true;
+		base.base = k->base_hint;
+		base.source = k->base_hint_source;
+	}
+	bool have_va = ks_offset_to_va(k, &base, f->addrs.off, &table_va);
+
+	if (f->addrs.mode == KSYMS_ADDR_PC_RELATIVE && !have_va) {
+		/* offsets relative to the file: find the base from pointers */
+		ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
+		unsigned words[2] = { f->word_size ? (unsigned)f->word_size : 8, f->word_size ? 0 : 4 };
+		for (int i = 0; i < 2 && words[i]; i++) {
+			if (ks_infer_base_by_pointers(ctx, t->addr, t->count, words[i], &base.base)) {
+				base.known = true;
+				base.source = "pointers to symbols in the image";
+				if (!f->word_size)
+					f->word_size = (int)words[i];
+				break;
+			}
+		}
+		if (!base.known)
+			base.source = "unknown: addresses are offsets into the kernel data (use --base)";
+		table_va = base.base + f->addrs.off;
+	}
+
+	uint64_t relbase = f->addrs.relbase;
+	if (f->addrs.has_relbase && relbase == 0) {
+		/* the word is filled in by boot-time relocation (arm64/ppc64 RELA) */
+		ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
+		const char *src = NULL;
+		if (!ks_infer_relbase(ctx, f, t->addr, &relbase, &src))
+			return ks_error_at((int64_t)f->addrs.relbase_off,
+					   "kallsyms_relative_base at 0x%zx is 0 (set by boot-time relocation) and could not be inferred",
+					   f->addrs.relbase_off);
+		info->relative_base_inferred = true;
+		info->relative_base_source = src;
+	}
+	if (f->addrs.mode == KSYMS_ADDR_ABSOLUTE) {
+		bool all_zero = true;
+		for (size_t i = 0; i < f->addrs.size && all_zero; i++)
+			all_zero = ctx->data.p[f->addrs.off + i] == 0;
+		if (all_zero)
+			return ks_error_at((int64_t)f->addrs.off,
+					   "kallsyms_addresses at 0x%zx is all zero (filled in by boot-time relocation)",
+					   f->addrs.off);
+	}
+	ks_addrs_decode(ctx->data, f, table_va, relbase, t->addr);
+	info->relative_base = relbase;
+	if (!f->word_size) {
+		uint64_t hi = t->count ? t->addr[t->count - 1] : 0;
+		f->word_size = hi > 0xffffffffull ? 8 : 4;
+	}
+
+	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
+	if (!base.known && !k->nsegs) {
+		if (base_from_own_symbols(t, mask, &base.base)) {
+			base.known = true;
+			base.source = "the kernel's own kallsyms_* symbols";
+		} else if (base_from_image_start(ctx, t, &base.base)) {
+			base.known = true;
+			base.source = "the Image header (the image starts at _text)";
+		}
+	}
+	info->base_known = base.known || k->nsegs;
+	info->base = base.base & mask;
+	info->base_source = k->nsegs ? "ELF program headers" : base.source;
+	return NULL;
+}
+
+static void fill_table_addresses(const struct ks_ctx *ctx, struct ksyms_table *t, int word_size)
+{
+	struct ks_base base = { .known = t->info.base_known, .base = t->info.base };
+	uint64_t mask = word_size == 4 ? 0xffffffffull : ~0ull;
+
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		struct ksyms_table_loc *l = &t->info.tables[id];
+		uint64_t va;
+		if (l->present && ks_offset_to_va(ctx->kernel, &base, (size_t)l->offset, &va))
+			l->address = va & mask;
+	}
+	if (ctx->kernel->nsegs) {
+		/* the load address of an ELF: its lowest PT_LOAD */
+		uint64_t lo = ~0ull;
+		for (size_t i = 0; i < ctx->kernel->nsegs; i++)
+			lo = ctx->kernel->segs[i].vaddr < lo ? ctx->kernel->segs[i].vaddr : lo;
+		t->info.base = lo & mask;
+	}
+}
+
+static void fill_arch(const struct ks_ctx *ctx, struct ksyms_table *t, int word_size)
+{
+	const struct ks_kernel *k = ctx->kernel;
+
+	if (ctx->opts && ctx->opts->arch) {
+		t->info.arch = ctx->opts->arch;
+		t->info.arch_source = "given by the user";
+	} else if (k->arch) {
+		t->info.arch = k->arch;
+		t->info.arch_source = k->arch_source;
+	} else {
+		const char **names = malloc(t->count * sizeof(*names));
+		if (names) {
+			for (size_t i = 0; i < t->count; i++)
+				names[i] = t->pool + t->name[i];
+			t->info.arch = ks_arch_from_symbols(names, t->count);
+			free(names);
+		}
+		if (t->info.arch) {
+			t->info.arch_source = "symbol names";
+			/* a 32/64-bit family named by its symbols */
+			if (strcmp(t->info.arch, "x86_64") == 0 && word_size == 4)
+				t->info.arch = "i386";
+		}
+	}
+}
+
+static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table **ret)
+{
+	struct ksyms_table *t = ks_table_new();
+	struct ksyms_error *err;
+
+	if (!t)
+		return &ks_enomem;
+	t->info.source = "kallsyms";
+	f->word_size = choose_word_size(ctx, f);
+	err = ks_decode_names(ctx, f, t);
+	if (!err) {
+		fill_locations(&t->info, f);
+		err = decode_addresses(ctx, f, t);
+	}
+	if (err) {
+		ksyms_table_destroy(t);
+		return err;
+	}
+	t->info.word_size = f->word_size;
+	t->info.byte_order = f->tok.be ? KSYMS_ENDIAN_BIG : KSYMS_ENDIAN_LITTLE;
+	t->info.num_syms = f->names.num_syms;
+	fill_layout(&t->info, f);
+	fill_table_addresses(ctx, t, f->word_size);
+	fill_arch(ctx, t, f->word_size);
+	size_t boff, blen;
+	if (ks_kernel_banner(ctx->data, &boff, &blen) &&
+	    !ks_table_set_banner(t, (const char *)ctx->data.p + boff, blen)) {
+		ksyms_table_destroy(t);
+		return &ks_enomem;
+	}
+	*ret = t;
+	return NULL;
+}
+
+struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksyms_find_opts *opts,
+				     struct ksyms_table **ret)
+{
+	struct ks_ctx ctx = {
+		.data = k->data,
+		.kernel = k,
+		.opts = opts,
+		.max_symbols = opts && opts->max_symbols ? opts->max_symbols : DEFAULT_MAX_SYMBOLS,
+	};
+	struct attempt att = { .progress = P_NONE };
+	struct ksyms_table *best = NULL;
+	struct ks_found f;
+	size_t pos = 0;
+
+	if (opts) {
+		ctx.log.fn = opts->log;
+		ctx.log.ctx = opts->log_ctx;
+		ctx.log.level = opts->log_level ? opts->log_level : KSYMS_LOG_INFO;
+	}
+	while (ks_tokens_next(&ctx, &pos, &f.tok)) {
+		memset(&f.names, 0, sizeof(f.names));
+		memset(&f.addrs, 0, sizeof(f.addrs));
+		if (!ks_names_find(&ctx, &f.tok, &f.names)) {
+			note(&att, P_TOKENS, f.tok.table_off, 0, NULL);
+			continue;
+		}
+		if (!ks_addrs_find(&ctx, &f, &f.addrs)) {
+			note(&att, P_NAMES, f.names.off, f.names.num_syms, NULL);
+			continue;
+		}
+		struct ksyms_table *t = NULL;
+		struct ksyms_error *err = build(&ctx, &f, &t);
+		if (err) {
+			ks_debug(&ctx.log, "candidate at 0x%zx rejected: %s", f.names.off, ksyms_error_message(err));
+			note(&att, P_DECODE, f.names.off, f.names.num_syms, err);
+			continue;
+		}
+		ks_info(&ctx.log, "kallsyms: %u symbols, names at 0x%zx", f.names.num_syms, f.names.off);
+		if (!best || t->count > best->count) {
+			ksyms_table_destroy(best);
+			best = t;
+		} else {
+			ksyms_table_destroy(t);
+		}
+		/* the next table cannot start inside this one */
+		if (f.addrs.order == KSYMS_ORDER_NAMES_FIRST && f.addrs.off + f.addrs.size > pos)
+			pos = f.addrs.off + f.addrs.size;
+	}
+	if (!best)
+		return failure(&att);
+	ksyms_error_destroy(att.err);
+	*ret = best;
+	return NULL;
+}

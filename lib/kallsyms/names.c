@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Finding kallsyms_markers, kallsyms_names and kallsyms_num_syms, working
+ * backwards from the token table.
+ *
+ * In every layout the order is ... num_syms, names, markers ... and the
+ * markers are followed (after padding) by token_table, except in 6.2/6.3
+ * and stable backports such as Debian 6.1.192, where seqs_of_names (3 bytes
+ * per symbol) sits between markers and token_table.
+ *
+ * markers[k] is the offset in names of symbol 256*k, so markers[0] == 0 and
+ * each step covers 256 entries of at least 2 bytes.  The decisive check is a
+ * walk of the whole names stream: every group of 256 entries must end
+ * exactly where the next marker says, and the last group exactly where the
+ * markers begin (give or take alignment).  num_syms is found as the word
+ * right before names whose value is consistent with the marker count.
+ *
+ * The entry length is one byte before 6.1 and ULEB128 (one or two bytes)
+ * since 73bbb94466fd ("kallsyms: support "big" kernel symbols", 6.1).  The
+ * stream does not say which; the walk does: only the right rule lands on
+ * every marker once a name of 128+ bytes exists.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kallsyms.h"
+#include "core/overflow.h"
+
+enum {
+	MIN_GROUP = 256 * 2,                 /* 256 entries of >= 2 bytes */
+	MAX_GROUP = 256 * (KS_MAX_ENTRY + 2), /* 256 entries of the longest kind */
+};
+
+bool ks_names_walk(struct span data, size_t pos, size_t limit, uint32_t count, unsigned len_bytes,
+		   size_t *ret_end, bool *ret_long)
+{
+	const uint8_t *p = span_at(data, 0, limit);
+
+	if (!p)
+		return false;
+	for (uint32_t i = 0; i < count; i++) {
+		if (pos >= limit)
+			return false;
+		size_t len = p[pos];
+		size_t hdr = 1;
+		if (len_bytes == 2 && (len & 0x80)) {
+			if (pos + 1 >= limit)
+				return false;
+			len = (len & 0x7f) | (size_t)p[pos + 1] << 7;
+			hdr = 2;
+			*ret_long = true;
+		}
+		if (len == 0 || len > limit - pos - hdr)
+			return false;
+		pos += hdr + len;
+	}
+	*ret_end = pos;
+	return true;
+}
+
+bool ks_seqs_valid(struct span data, size_t off, uint32_t n, unsigned entry_size, bool be)
+{
+	size_t bytes;
+
+	if (n == 0 || ckd_mul_size(&bytes, n, entry_size))
+		return false;
+	const uint8_t *p = span_at(data, off, bytes);
+	if (!p)
+		return false;
+	uint8_t *seen = calloc((n + 7) / 8, 1);
+	if (!seen)
+		return false;
+	bool ok = true;
+	for (uint32_t i = 0; i < n && ok; i++) {
+		const uint8_t *e = p + (size_t)i * entry_size;
+		/* 3-byte entries are big-endian whatever the target (19bd8981dc2e) */
+		uint32_t v = entry_size == 3 ? (uint32_t)e[0] << 16 | e[1] << 8 | e[2] : load32(e, be);
+		if (v >= n || (seen[v / 8] & (1u << (v % 8))))
+			ok = false;
+		else
+			seen[v / 8] |= (uint8_t)(1u << (v % 8));
+	}
+	free(seen);
+	return ok;
+}
+
+/* The markers as found: where they are and how wide. */
+struct markers {
+	size_t off;
+	unsigned size;
+	uint32_t count;
+	bool be;
+};
+
+static uint64_t marker(struct span d, const struct markers *m, uint32_t k)
+{
+	return load_word(d.p + m->off + (size_t)k * m->size, m->size, m->be);
+}
+
+static bool marker_step_ok(uint64_t lo, uint64_t hi)
+{
+	return hi > lo && hi - lo >= MIN_GROUP && hi - lo <= MAX_GROUP;
+}
+
+/* Markers that end at @end: read backwards until markers[0] == 0. */
+static bool markers_ending_at(struct span d, size_t end, unsigned w, bool be, uint32_t max, struct markers *ret)
+{
+	uint64_t prev = 0;
+	uint32_t k = 0;
+
+	for (size_t pos = end; pos >= w; pos -= w) {
+		uint64_t v;
+		if (!span_word(d, pos - w, w, be, &v))
+			return false;
+		if (k > 0 && !marker_step_ok(v, prev))
+			return false;
+		k++;
+		if (v == 0) {
+			ret->off = pos - w;
+			ret->size = w;
+			ret->count = k;
+			ret->be = be;
+			return true;
+		}
+		if (k >= max)
+			return false;
+		prev = v;
+	}
+	return false;
+}
+
+/* Markers that start at @start: read forwards while they ascend. */
+static bool markers_starting_at(struct span d, size_t start, size_t limit, unsigned w, bool be, uint32_t max,
+				struct markers *ret)
+{
+	uint64_t v, prev;
+	uint32_t k = 1;
+
+	if (!span_word(d, start, w, be, &prev) || prev != 0)
+		return false;
+	for (size_t pos = start + w; pos + w <= limit && k < max; pos += w, k++) {
+		if (!span_word(d, pos, w, be, &v) || !marker_step_ok(prev, v))
+			break;
+		prev = v;
+	}
+	ret->off = start;
+	ret->size = w;
+	ret->count = k;
+	ret->be = be;
+	return true;
+}
+
+/* Walk every group of names from @x with the given length rule. */
+static bool walk_groups(struct span d, const struct markers *m, size_t x, uint32_t n, size_t names_limit,
+			unsigned len_bytes, size_t *ret_end, bool *ret_long)
+{
+	bool lng = false;
+	size_t end = 0;
+
+	for (uint32_t k = 0; k < m->count; k++) {
+		uint64_t mk = marker(d, m, k);
+		size_t start;
+		if (mk > names_limit || ckd_add_size(&start, x, (size_t)mk))
+			return false;
+		uint32_t cnt = k + 1 < m->count ? 256 : n - 256 * k;
+		if (!ks_names_walk(d, start, names_limit, cnt, len_bytes, &end, &lng))
+			return false;
+		if (k + 1 < m->count && end != x + marker(d, m, k + 1))
+			return false;
+	}
+	*ret_end = end;
+	*ret_long = lng;
+	return true;
+}
+
+/* Does a names stream of @n entries start at @x and end just before the
+ * markers (0..7 bytes of zero padding)?  Fills the length rule. */
+static bool names_fit(struct span d, const struct markers *m, size_t x, uint32_t n, struct ks_names *ret)
+{
+	size_t end;
+	bool lng;
+
+	/* ULEB128 first: when no entry has bit 7 set it reads like one byte */
+	for (unsigned lb = 2; lb >= 1; lb--) {
+		if (!walk_groups(d, m, x, n, m->off, lb, &end, &lng))
+			continue;
+		if (m->off - end > KS_MAX_PAD || !span_is_zero(d, end, m->off - end))
+			continue;
+		ret->off = x;
+		ret->len = end - x;
+		ret->len_bytes = lb == 2 && lng ? 2 : 1;
+		ret->long_seen = lng;
+		ret->len_ambiguous = !lng;
+		return true;
+	}
+	return false;
+}
+
+/* Search the word holding num_syms before the names, given the markers. */
+static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, struct ks_names *ret)
+{
+	struct span d = ctx->data;
+	uint64_t last = marker(d, m, m->count - 1);
+	uint32_t nmin = 256 * (m->count - 1) + 1, nmax = 256 * m->count;
+
+	if (last + 2 > m->off)
+		return false;
+	/* the last group starts at names + last and holds 1..256 entries */
+	size_t hi = m->off - (size_t)last - 2;
+	size_t lo = hi > MAX_GROUP + 16 ? hi - MAX_GROUP - 16 : 0;
+	bool best = false;
+
+	for (size_t q = hi; q + 1 > lo; q--) {
+		for (unsigned ns = 4; ns <= 8; ns += 4) {
+			uint64_t v;
+			if (!span_word(d, q, ns, m->be, &v) || v < nmin || v > nmax)
+				continue;
+			for (size_t pad = 0; pad <= KS_MAX_PAD; pad++) {
+				size_t x = q + ns + pad;
+				if (pad && !span_is_zero(d, q + ns, pad))
+					break;
+				struct ks_names cand = { 0 };
+				if (!names_fit(d, m, x, (uint32_t)v, &cand))
+					continue;
+				cand.num_syms_off = q;
+				/* an 8-byte count and a 4-byte count plus padding read the
+				 * same; pointer-wide markers mean the pointer-wide era */
+				cand.num_syms_size = m->size == 8 && ns == 8 ? 8 : 4;
+				cand.num_syms = (uint32_t)v;
+				if (ns == 8 && m->size != 8)
+					continue; /* found again as 4 bytes + padding */
+				*ret = cand;
+				best = true;
+				break;
+			}
+			if (best)
+				return true;
+		}
+		if (q == 0)
+			break;
+	}
+	return false;
+}
+
+static bool try_markers(const struct ks_ctx *ctx, const struct markers *m, struct ks_names *ret)
+{
+	if (m->count == 0 || (uint64_t)m->count * 256 > ctx->max_symbols + 255ull)
+		return false;
+	if (!find_num_syms(ctx, m, ret))
+		return false;
+	ret->markers_off = m->off;
+	ret->marker_size = m->size;
+	ret->num_markers = m->count;
+	ks_debug(&ctx->log, "names at 0x%zx (%zu bytes), %u markers of %u bytes at 0x%zx, num_syms %u at 0x%zx",
+		 ret->off, ret->len, m->count, m->size, m->off, ret->num_syms, ret->num_syms_off);
+	return true;
+}
+
+/* Layout without anything between markers and token_table. */
+static bool find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
+{
+	struct span d = ctx->data;
+	uint32_t max = ctx->max_symbols / 256 + 2;
+	struct ks_names best = { 0 };
+	bool found = false;
+
+	for (size_t pad = 0; pad <= KS_MAX_PAD && pad <= tok->table_off; pad++) {
+		size_t end = tok->table_off - pad;
+		if (pad && !span_is_zero(d, end, 1))
+			break;
+		for (unsigned w = 4; w <= 8; w += 4) {
+			struct markers m;
+			struct ks_names cand;
+			if (!markers_ending_at(d, end, w, tok->be, max, &m) || !try_markers(ctx, &m, &cand))
+				continue;
+			/* padding can pose as a one-entry marker table: keep the largest */
+			if (!found || cand.num_syms > best.num_syms) {
+				best = cand;
+				found = true;
+			}
+		}
+	}
+	if (found)
+		*ret = best;
+	return found;
+}
+
+/* 6.2/6.3 layout: markers, then seqs_of_names (n entries), then token_table. */
+static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
+{
+	struct span d = ctx->data;
+	uint32_t max = ctx->max_symbols / 256 + 2;
+	size_t window = (size_t)ctx->max_symbols * 4 + (size_t)max * 8 + 64;
+	size_t t = tok->table_off;
+	size_t lo = t > window ? t - window : 0;
+
+	for (size_t p = t >= 8 ? (t - 8) & ~(size_t)1 : 0; p + 2 > lo + 2; p -= 2) {
+		for (unsigned w = 4; w <= 8; w += 4) {
+			struct markers m;
+			if (!span_is_zero(d, p, w) || !markers_starting_at(d, p, t, w, tok->be, max, &m))
+				continue;
+			size_t mend = m.off + (size_t)m.count * w;
+			for (unsigned es = 3; es <= 4; es++) {
+				for (size_t pad1 = 0; pad1 <= KS_MAX_PAD; pad1++) {
+					size_t s = mend + pad1;
+					if (s >= t || (pad1 && !span_is_zero(d, mend, pad1)))
+						break;
+					size_t n = (t - s) / es;
+					size_t pad2 = t - s - n * es;
+					if (pad2 > KS_MAX_PAD || n <= 256 * (size_t)(m.count - 1) || n > 256 * (size_t)m.count)
+						continue;
+					if (!ks_seqs_valid(d, s, (uint32_t)n, es, tok->be))
+						continue;
+					struct ks_names cand;
+					if (!try_markers(ctx, &m, &cand) || cand.num_syms != n)
+						continue;
+					cand.seqs_after_markers = true;
+					cand.seqs_off = s;
+					cand.seqs_entry_size = es;
+					*ret = cand;
+					return true;
+				}
+			}
+		}
+		if (p < 2)
+			break;
+	}
+	return false;
+}
+
+bool ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
+{
+	if (find_adjacent(ctx, tok, ret))
+		return true;
+	ks_debug(&ctx->log, "no markers right before token_table at 0x%zx; looking for seqs_of_names between them",
+		 tok->table_off);
+	return find_with_seqs(ctx, tok, ret);
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Finding kallsyms_token_index and kallsyms_token_table: the anchor of every
+ * layout since 2.6.10 (table-lookup compression).
+ *
+ * token_index is 256 u16 in the target's byte order: index[0] == 0 and each
+ * step is strlen(token)+1 >= 1, so the values strictly increase.  That
+ * pattern is rare in other data and also tells the byte order.
+ * token_table ends right before token_index (0..7 bytes of alignment) and
+ * holds 256 NUL-terminated strings at exactly those offsets.  A code that is
+ * a real byte of some name keeps that byte as its one-character token
+ * (scripts/kallsyms.c, every version), so every one-character token must
+ * equal its own code: a strong check that costs nothing.
+ */
+#include <string.h>
+
+#include "kallsyms.h"
+
+enum { MAX_TOKEN_LEN = KS_MAX_ENTRY, MAX_ODD_BYTES = 8 };
+
+static bool read_index(struct span d, size_t o, bool be, uint16_t idx[256])
+{
+	const uint8_t *p = span_at(d, o, KS_TOKEN_INDEX_SIZE);
+
+	if (!p)
+		return false;
+	idx[0] = load16(p, be);
+	if (idx[0] != 0)
+		return false;
+	for (int i = 1; i < 256; i++) {
+		idx[i] = load16(p + 2 * i, be);
+		if (idx[i] <= idx[i - 1] || idx[i] - idx[i - 1] > MAX_TOKEN_LEN + 1)
+			return false;
+	}
+	return true;
+}
+
+/* Check the 256 strings of a token table starting at @start, total @len
+ * bytes, against @idx; fill the token pointers of @t. */
+static bool check_strings(struct span d, size_t start, size_t len, const uint16_t idx[256], struct ks_tokens *t)
+{
+	const uint8_t *p = span_at(d, start, len);
+	unsigned odd = 0, singles = 0;
+
+	if (!p)
+		return false;
+	for (int i = 0; i < 256; i++) {
+		size_t a = idx[i];
+		size_t b = (i < 255 ? idx[i + 1] : len) - 1; /* the NUL */
+
+		if (b >= len || p[b] != 0)
+			return false;
+		for (size_t j = a; j < b; j++) {
+			if (p[j] == 0)
+				return false;
+			if (p[j] < 0x21 || p[j] > 0x7e)
+				odd++;
+		}
+		if (b - a == 1) {
+			if (p[a] != i)
+				return false;
+			singles++;
+		}
+		t->str[i] = p + a;
+		t->len[i] = (uint8_t)(b - a > 255 ? 255 : b - a);
+		if (b - a > 255)
+			return false;
+	}
+	return singles > 0 && odd <= MAX_ODD_BYTES;
+}
+
+/* token_table ends 0..7 bytes before the index at @o. */
+static bool find_table(struct span d, size_t o, const uint16_t idx[256], struct ks_tokens *t)
+{
+	for (size_t pad = 0; pad <= KS_MAX_PAD && pad < o; pad++) {
+		size_t end = o - pad; /* one past the last NUL */
+
+		if (pad && d.p[end] != 0)
+			break; /* padding is zero filler */
+		if (end < 1 || d.p[end - 1] != 0)
+			continue;
+		/* the last token runs back from its NUL to the previous NUL */
+		size_t s = end - 1;
+		while (s > 0 && d.p[s - 1] != 0 && end - 1 - s < MAX_TOKEN_LEN)
+			s--;
+		size_t total = idx[255] + (end - 1 - s) + 1;
+		if (total > end)
+			continue;
+		size_t start = end - total;
+		if (check_strings(d, start, total, idx, t)) {
+			t->table_off = start;
+			t->table_len = total;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Cheap pre-filter: index[0] == 0 and index[1] is a small nonzero value in
+ * exactly one byte order.  Returns a bit mask: 1 = little, 2 = big. */
+static unsigned maybe_index(const uint8_t *p)
+{
+	if (p[0] | p[1])
+		return 0;
+	unsigned m = 0;
+	if (p[2] && !p[3])
+		m |= 1;
+	if (!p[2] && p[3])
+		m |= 2;
+	return m;
+}
+
+bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret)
+{
+	struct span d = ctx->data;
+	enum ksyms_byte_order want = ctx->opts ? ctx->opts->byte_order : KSYMS_ENDIAN_AUTO;
+
+	if (d.len < KS_TOKEN_INDEX_SIZE)
+		return false;
+	for (size_t o = *pos + (*pos & 1); o <= d.len - KS_TOKEN_INDEX_SIZE; o += 2) {
+		unsigned m = maybe_index(d.p + o);
+		if (!m)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			bool be = k == 1;
+			if (!(m & (1u << k)))
+				continue;
+			if ((want == KSYMS_ENDIAN_LITTLE && be) || (want == KSYMS_ENDIAN_BIG && !be))
+				continue;
+			if (!read_index(d, o, be, ret->index))
+				continue;
+			if (!find_table(d, o, ret->index, ret)) {
+				ks_debug(&ctx->log, "token_index candidate at 0x%zx (%s-endian): no token_table before it",
+					 o, be ? "big" : "little");
+				continue;
+			}
+			ret->be = be;
+			ret->index_off = o;
+			*pos = o + 2;
+			ks_debug(&ctx->log, "token_table at 0x%zx (%zu bytes), token_index at 0x%zx, %s-endian",
+				 ret->table_off, ret->table_len, o, be ? "big" : "little");
+			return true;
+		}
+	}
+	*pos = d.len;
+	return false;
+}

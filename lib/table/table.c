@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "core/buf.h"
+#include "core/overflow.h"
+
+struct ksyms_table *ks_table_new(void)
+{
+	return calloc(1, sizeof(struct ksyms_table));
+}
+
+void ksyms_table_destroy(struct ksyms_table *t)
+{
+	if (!t)
+		return;
+	free(t->addr);
+	free(t->name);
+	free(t->module);
+	free(t->type);
+	free(t->pool);
+	free(t->banner);
+	free(t);
+}
+
+static bool grow_arrays(struct ksyms_table *t, size_t need)
+{
+	if (need <= t->cap)
+		return true;
+	size_t cap = t->cap;
+	size_t c;
+	/* every array grows to the same capacity */
+	c = cap;
+	if (!ks_grow((void **)&t->addr, &c, need, sizeof(*t->addr)))
+		return false;
+	c = cap;
+	if (!ks_grow((void **)&t->name, &c, need, sizeof(*t->name)))
+		return false;
+	c = cap;
+	if (!ks_grow((void **)&t->module, &c, need, sizeof(*t->module)))
+		return false;
+	c = cap;
+	if (!ks_grow((void **)&t->type, &c, need, sizeof(*t->type)))
+		return false;
+	t->cap = c;
+	return true;
+}
+
+bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool_bytes)
+{
+	size_t need;
+
+	if (ckd_add_size(&need, t->count, n) || !grow_arrays(t, need))
+		return false;
+	if (ckd_add_size(&need, t->pool_len, pool_bytes) || need > UINT32_MAX)
+		return false;
+	return ks_grow((void **)&t->pool, &t->pool_cap, need, 1);
+}
+
+static bool pool_add(struct ksyms_table *t, const char *s, size_t len, uint32_t *ret)
+{
+	size_t need;
+
+	if (ckd_add_size(&need, t->pool_len, len + 1) || need > UINT32_MAX ||
+	    !ks_grow((void **)&t->pool, &t->pool_cap, need, 1))
+		return false;
+	memcpy(t->pool + t->pool_len, s, len);
+	t->pool[t->pool_len + len] = 0;
+	*ret = (uint32_t)t->pool_len;
+	t->pool_len = need;
+	return true;
+}
+
+bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *name, size_t name_len,
+		  const char *module)
+{
+	uint32_t n, m = KS_NO_MODULE;
+
+	if (!grow_arrays(t, t->count + 1) || !pool_add(t, name, name_len, &n))
+		return false;
+	if (module && !pool_add(t, module, strlen(module), &m))
+		return false;
+	t->addr[t->count] = addr;
+	t->type[t->count] = type;
+	t->name[t->count] = n;
+	t->module[t->count] = m;
+	t->count++;
+	return true;
+}
+
+bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len)
+{
+	char *b = malloc(len + 1);
+
+	if (!b)
+		return false;
+	memcpy(b, banner, len);
+	b[len] = 0;
+	free(t->banner);
+	t->banner = b;
+	t->info.banner = b;
+	return true;
+}
+
+const struct ksyms_info *ksyms_table_info(const struct ksyms_table *t)
+{
+	return &t->info;
+}
+
+size_t ksyms_table_count(const struct ksyms_table *t)
+{
+	return t ? t->count : 0;
+}
+
+bool ksyms_table_symbol(const struct ksyms_table *t, size_t i, struct ksyms_symbol *ret)
+{
+	if (!t || i >= t->count)
+		return false;
+	ret->addr = t->addr[i];
+	ret->name = t->pool + t->name[i];
+	ret->module = t->module[i] == KS_NO_MODULE ? NULL : t->pool + t->module[i];
+	ret->type = t->type[i];
+	return true;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/* The bounds-checked reader, byte order helpers, overflow checks, errors. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/hashmap.h"
+#include "core/overflow.h"
+#include "core/span.h"
+
+static void test_span(void)
+{
+	static const uint8_t d[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x00, 'a', 'b', 0 };
+	struct span s = span_make(d, sizeof(d), 100);
+	struct span sub;
+	uint32_t v32;
+	uint64_t v64;
+	uint16_t v16;
+
+	CHECK(span_has(s, 0, sizeof(d)));
+	CHECK(!span_has(s, 1, sizeof(d)));
+	CHECK(!span_has(s, SIZE_MAX, 2));
+	CHECK(!span_has(s, 2, SIZE_MAX));
+	CHECK(span_u32(s, 0, false, &v32) && v32 == 0x04030201);
+	CHECK(span_u32(s, 0, true, &v32) && v32 == 0x01020304);
+	CHECK(span_u64(s, 0, false, &v64) && v64 == 0x0807060504030201ull);
+	CHECK(span_u64(s, 0, true, &v64) && v64 == 0x0102030405060708ull);
+	CHECK(span_u16(s, 1, true, &v16) && v16 == 0x0203);
+	CHECK(!span_u64(s, 5, false, &v64));
+	CHECK(!span_u32(s, sizeof(d) - 3, false, &v32));
+	CHECK(span_sub(s, 2, 3, &sub) && sub.len == 3 && sub.origin == 102);
+	CHECK(!span_sub(s, 10, 3, &sub));
+	CHECK(span_strnlen(s, 9, 10) == 2);
+	CHECK(span_strnlen(s, 12, 10) == SIZE_MAX);
+	CHECK(span_find(s, 0, "ab", 2) == 9);
+	CHECK(span_find(s, 10, "ab", 2) == SIZE_MAX);
+	CHECK(span_is_zero(s, 8, 1) && !span_is_zero(s, 7, 2));
+	struct span t = span_from(s, 100);
+	CHECK(t.len == 0);
+}
+
+static void test_overflow(void)
+{
+	size_t r;
+	CHECK(ckd_add_size(&r, SIZE_MAX, 1));
+	CHECK(!ckd_add_size(&r, 1, 2) && r == 3);
+	CHECK(ckd_mul_size(&r, SIZE_MAX / 2 + 1, 2));
+	CHECK(!align_up_size(&r, 9, 8) && r == 16);
+	CHECK(align_up_size(&r, SIZE_MAX, 8));
+}
+
+static void test_errors(void)
+{
+	struct ksyms_error *e = ks_error_at(0x1c3a40, "token_index at 0x%x is not ascending", 0x1c3a40);
+	CHECK(ksyms_error_code(e) == KSYMS_ERR_BAD_DATA);
+	CHECK(ksyms_error_offset(e) == 0x1c3a40);
+	e = ks_error_wrap(e, "gzip stream");
+	CHECK_STR(ksyms_error_message(e), "gzip stream: token_index at 0x1c3a40 is not ascending");
+	ksyms_error_destroy(e);
+	ksyms_error_destroy(NULL);
+	ksyms_error_destroy(&ks_enomem);
+	CHECK(ksyms_error_code(&ks_enomem) == KSYMS_ERR_NOMEM);
+}
+
+static void test_buf_and_map(void)
+{
+	struct ks_buf b = { 0 };
+	CHECK(ks_buf_append(&b, "abc", 3));
+	CHECK(ks_buf_align(&b, 8) && b.len == 8);
+	CHECK(ks_buf_zeros(&b, 3) && b.len == 11);
+	ks_buf_free(&b);
+
+	struct ks_hashmap m;
+	CHECK(ks_hashmap_init(&m, 4));
+	for (uint64_t k = 0; k < 4; k++)
+		*ks_hashmap_slot(&m, k * 0x1000) = (uint32_t)k + 1;
+	CHECK(ks_hashmap_slot(&m, 0x99) == NULL); /* full */
+	CHECK(ks_hashmap_get(&m, 0x3000) && *ks_hashmap_get(&m, 0x3000) == 4);
+	CHECK(ks_hashmap_get(&m, 0x5000) == NULL);
+	ks_hashmap_deinit(&m);
+}
+
+int main(void)
+{
+	test_span();
+	test_overflow();
+	test_errors();
+	test_buf_and_map();
+	return tap_done();
+}

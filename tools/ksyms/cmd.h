@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* The ksyms command line: one file per subcommand, all on <ksyms.h>. */
+#ifndef KSYMS_TOOL_CMD_H
+#define KSYMS_TOOL_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <ksyms.h>
+
+/* Exit codes: 0 success, 1 bad or unusable input (or nothing found), 2 usage. */
+enum { EXIT_BAD_INPUT = 1, EXIT_USAGE = 2 };
+
+extern const char *progname;
+extern int verbose;
+
+int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+/* Options every command that reads a kernel accepts. */
+struct input_opts {
+	struct ksyms_find_opts find;
+	struct ksyms_open_opts open;
+};
+
+void input_opts_init(struct input_opts *o);
+#define INPUT_LONG_OPTIONS                                                                   \
+	{ "base", required_argument, NULL, 'B' }, { "arch", required_argument, NULL, 'A' },  \
+	{ "endian", required_argument, NULL, 'E' }, { "bits", required_argument, NULL, 'W' }, \
+	{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' }
+/* Handle one of INPUT_LONG_OPTIONS; returns false if @opt is not one. Exits on a bad value. */
+bool input_option(struct input_opts *o, int opt, const char *arg);
+
+/* Open @path and decode its table; on failure print the error and return
+ * EXIT_BAD_INPUT.  *img may be NULL-ed when not wanted. */
+int open_table(const char *path, struct input_opts *o, struct ksyms_image **img, struct ksyms_table **tab);
+
+/* Print "ksyms: 'path': message" for an error and destroy it. */
+void report_error(const char *path, struct ksyms_error *err);
+void usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* Parse a number (decimal, or hex with 0x); exits on garbage. */
+unsigned long long parse_number(const char *what, const char *s);
+
+/* Buffered stdout writing for big listings. */
+struct out {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+void out_init(struct out *o);
+void out_flush(struct out *o);
+int out_finish(struct out *o); /* flush; returns 0 or EXIT_BAD_INPUT on write error */
+void out_bytes(struct out *o, const char *s, size_t n);
+void out_str(struct out *o, const char *s);
+void out_char(struct out *o, char c);
+void out_hex(struct out *o, uint64_t v, int digits); /* zero-padded lowercase */
+void out_json_string(struct out *o, const char *s);
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

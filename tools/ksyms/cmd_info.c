@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/* ksyms info: where the kallsyms tables are, and what they are. */
+#include <string.h>
+
+#include "cmd.h"
+
+static const char usage_text[] =
+	"usage: ksyms info [OPTIONS] IMAGE\n"
+	"Show the container chain, the kernel version, architecture, table layout,\n"
+	"symbol count, load address, and each kallsyms table's file offset (in the\n"
+	"decompressed kernel), virtual address and size.\n\n"
+	"  -j, --json              one JSON object; \"tables\" maps each kernel table name\n"
+	"                          to {\"offset\": N, \"address\": \"0x...\", \"size\": N}\n"
+	"      --base ADDR         virtual address of the image's first byte\n"
+	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
+	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	"  -v, --verbose           explain what was found (twice: every candidate)\n";
+
+static const char *endian_name(enum ksyms_byte_order o)
+{
+	return o == KSYMS_ENDIAN_BIG ? "big" : "little";
+}
+
+static const char *name_len_text(const struct ksyms_info *i)
+{
+	if (i->layout.name_len_bytes == 2)
+		return i->long_names_seen ? "ULEB128 (1-2 bytes, 6.1+)" : "ULEB128 (6.1+; no name needs 2 bytes)";
+	return "1 byte (before 6.1)";
+}
+
+static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_info *i)
+{
+	int digits = i->word_size == 4 ? 8 : 16;
+	size_t nl = ksyms_image_layer_count(img);
+
+	out_printf(o, "file:          %s\n", path);
+	for (size_t l = 0; l < nl; l++) {
+		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
+		out_printf(o, "%s %-11s at 0x%llx, %llu bytes: %s\n", l ? "            ->" : "chain:        ",
+			   ly->format, (unsigned long long)ly->offset, (unsigned long long)ly->size, ly->description);
+	}
+	out_printf(o, "kernel:        %s\n", i->banner ? i->banner : "(no \"Linux version\" banner found)");
+	out_printf(o, "arch:          %s%s%s%s, %d-bit %s-endian\n", i->arch ? i->arch : "unknown",
+		   i->arch_source ? " (from " : "", i->arch_source ? i->arch_source : "", i->arch_source ? ")" : "",
+		   i->word_size * 8, endian_name(i->byte_order));
+	out_printf(o, "layout:        %s, %s addresses, seqs_of_names %s\n", ksyms_table_order_name(i->layout.order),
+		   ksyms_addr_mode_name(i->layout.addr_mode), ksyms_seqs_pos_name(i->layout.seqs));
+	out_printf(o, "               name lengths %s, %u-byte markers, %u-byte num_syms, %u-byte alignment\n",
+		   name_len_text(i), i->layout.marker_size, i->layout.num_syms_size, i->layout.align);
+	out_printf(o, "symbols:       %llu\n", (unsigned long long)i->num_syms);
+	if (i->base_known) {
+		out_str(o, "load address:  0x");
+		out_hex(o, i->base, digits);
+		out_printf(o, " (from %s)\n", i->base_source);
+	} else {
+		out_printf(o, "load address:  unknown (%s)\n", i->base_source ? i->base_source : "no anchor found; use --base");
+	}
+	if (i->layout.addr_mode == KSYMS_ADDR_RELATIVE || i->layout.addr_mode == KSYMS_ADDR_RELATIVE_PERCPU) {
+		out_str(o, "relative base: 0x");
+		out_hex(o, i->relative_base, digits);
+		if (i->relative_base_inferred)
+			out_printf(o, " (0 in the image, filled in at boot; inferred from %s)", i->relative_base_source);
+		out_char(o, '\n');
+	}
+	out_printf(o, "\n  %-24s %12s  %-*s %10s\n", "table", "file offset", digits + 2, "address", "size");
+	for (int t = 0; t < KSYMS_TAB_COUNT; t++) {
+		const struct ksyms_table_loc *l = &i->tables[t];
+		if (!l->present)
+			continue;
+		out_printf(o, "  %-24s %#12llx  ", ksyms_table_id_name(t), (unsigned long long)l->offset);
+		if (i->base_known) {
+			out_str(o, "0x");
+			out_hex(o, l->address, digits);
+		} else {
+			out_printf(o, "%-*s", digits + 2, "?");
+		}
+		out_printf(o, " %10llu\n", (unsigned long long)l->size);
+	}
+}
+
+static void json_key(struct out *o, const char *key)
+{
+	out_json_string(o, key);
+	out_char(o, ':');
+}
+
+static void json_str_or_null(struct out *o, const char *s)
+{
+	if (s)
+		out_json_string(o, s);
+	else
+		out_str(o, "null");
+}
+
+static void json_addr(struct out *o, uint64_t v)
+{
+	out_printf(o, "\"0x%llx\"", (unsigned long long)v);
+}
+
+static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_info *i)
+{
+	out_char(o, '{');
+	json_key(o, "file");
+	out_json_string(o, path);
+	out_str(o, ",\"chain\":[");
+	for (size_t l = 0; l < ksyms_image_layer_count(img); l++) {
+		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
+		out_str(o, l ? ",{" : "{");
+		json_key(o, "format");
+		out_json_string(o, ly->format);
+		out_printf(o, ",\"offset\":%llu,\"size\":%llu,\"out_size\":%llu,", (unsigned long long)ly->offset,
+			   (unsigned long long)ly->size, (unsigned long long)ly->out_size);
+		json_key(o, "description");
+		out_json_string(o, ly->description);
+		out_char(o, '}');
+	}
+	out_str(o, "],\"banner\":");
+	json_str_or_null(o, i->banner);
+	out_str(o, ",\"arch\":");
+	json_str_or_null(o, i->arch);
+	out_str(o, ",\"arch_source\":");
+	json_str_or_null(o, i->arch_source);
+	out_printf(o, ",\"bits\":%d,\"endian\":\"%s\",\"num_syms\":%llu", i->word_size * 8, endian_name(i->byte_order),
+		   (unsigned long long)i->num_syms);
+	out_str(o, ",\"layout\":{\"order\":");
+	out_json_string(o, ksyms_table_order_name(i->layout.order));
+	out_str(o, ",\"addr_mode\":");
+	out_json_string(o, ksyms_addr_mode_name(i->layout.addr_mode));
+	out_str(o, ",\"seqs_of_names\":");
+	out_json_string(o, ksyms_seqs_pos_name(i->layout.seqs));
+	out_printf(o, ",\"name_len_bytes\":%u,\"long_names_seen\":%s,\"marker_size\":%u,\"num_syms_size\":%u,\"align\":%u}",
+		   i->layout.name_len_bytes, i->long_names_seen ? "true" : "false", i->layout.marker_size,
+		   i->layout.num_syms_size, i->layout.align);
+	out_str(o, ",\"load_address\":");
+	if (i->base_known)
+		json_addr(o, i->base);
+	else
+		out_str(o, "null");
+	out_str(o, ",\"load_address_source\":");
+	json_str_or_null(o, i->base_source);
+	if (i->layout.addr_mode == KSYMS_ADDR_RELATIVE || i->layout.addr_mode == KSYMS_ADDR_RELATIVE_PERCPU) {
+		out_str(o, ",\"relative_base\":");
+		json_addr(o, i->relative_base);
+		out_printf(o, ",\"relative_base_inferred\":%s", i->relative_base_inferred ? "true" : "false");
+		if (i->relative_base_inferred) {
+			out_str(o, ",\"relative_base_source\":");
+			json_str_or_null(o, i->relative_base_source);
+		}
+	}
+	out_str(o, ",\"tables\":{");
+	bool first = true;
+	for (int t = 0; t < KSYMS_TAB_COUNT; t++) {
+		const struct ksyms_table_loc *l = &i->tables[t];
+		if (!l->present)
+			continue;
+		if (!first)
+			out_char(o, ',');
+		first = false;
+		json_key(o, ksyms_table_id_name(t));
+		out_printf(o, "{\"offset\":%llu,\"address\":", (unsigned long long)l->offset);
+		if (i->base_known)
+			json_addr(o, l->address);
+		else
+			out_str(o, "null");
+		out_printf(o, ",\"size\":%llu}", (unsigned long long)l->size);
+	}
+	out_str(o, "}}\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct input_opts in;
+	bool json = false;
+	int opt;
+
+	input_opts_init(&in);
+	while ((opt = getopt_long(argc, argv, "jhv", longopts, NULL)) != -1) {
+		if (input_option(&in, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(usage_text, "info takes one IMAGE");
+
+	struct ksyms_image *img;
+	struct ksyms_table *tab;
+	int rc = open_table(argv[optind], &in, &img, &tab);
+	if (rc)
+		return rc;
+	struct out o;
+	out_init(&o);
+	(json ? print_json : print_text)(&o, argv[optind], img, ksyms_table_info(tab));
+	rc = out_finish(&o);
+	ksyms_table_destroy(tab);
+	ksyms_image_destroy(img);
+	return rc;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/* ksyms list: the symbol table as /proc/kallsyms prints it. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char usage_text[] =
+	"usage: ksyms list [OPTIONS] IMAGE\n"
+	"Print the kernel's symbol table in table order, as /proc/kallsyms does:\n"
+	"'%016lx %c %s' on 64-bit kernels, '%08lx' on 32-bit ones.\n\n"
+	"  -t, --type LETTERS      keep symbols whose type is one of LETTERS (e.g. tT)\n"
+	"  -s, --substring TEXT    keep names containing TEXT (repeatable)\n"
+	"  -g, --glob PATTERN      keep names matching the shell PATTERN (repeatable)\n"
+	"  -j, --json              JSON Lines: {\"addr\":\"0x...\",\"type\":\"T\",\"name\":\"...\"}\n"
+	"      --base ADDR         virtual address of the image's first byte\n"
+	"      --arch ARCH         architecture (arm64, x86_64, ...)\n"
+	"      --endian little|big, --bits 32|64   override detection\n"
+	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	"  -v, --verbose           explain what was found (twice: every candidate)\n";
+
+struct filter {
+	const char *types;
+	const char **subs, **globs;
+	size_t nsubs, nglobs;
+};
+
+static bool keep(const struct filter *f, const struct ksyms_symbol *s)
+{
+	if (f->types && !strchr(f->types, s->type))
+		return false;
+	if (!f->nsubs && !f->nglobs)
+		return true;
+	for (size_t i = 0; i < f->nsubs; i++)
+		if (strstr(s->name, f->subs[i]))
+			return true;
+	for (size_t i = 0; i < f->nglobs; i++)
+		if (fnmatch(f->globs[i], s->name, 0) == 0)
+			return true;
+	return false;
+}
+
+static void print_text(struct out *o, const struct ksyms_symbol *s, int digits)
+{
+	out_hex(o, s->addr, digits);
+	out_char(o, ' ');
+	out_char(o, s->type);
+	out_char(o, ' ');
+	out_str(o, s->name);
+	if (s->module) {
+		out_str(o, "\t[");
+		out_str(o, s->module);
+		out_char(o, ']');
+	}
+	out_char(o, '\n');
+}
+
+static void print_json(struct out *o, const struct ksyms_symbol *s, int digits)
+{
+	out_str(o, "{\"addr\":\"0x");
+	out_hex(o, s->addr, digits);
+	out_str(o, "\",\"type\":\"");
+	out_char(o, s->type);
+	out_str(o, "\",\"name\":");
+	out_json_string(o, s->name);
+	if (s->module) {
+		out_str(o, ",\"module\":");
+		out_json_string(o, s->module);
+	}
+	out_str(o, "}\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 't' }, { "substring", required_argument, NULL, 's' },
+		{ "glob", required_argument, NULL, 'g' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct input_opts in;
+	struct filter f = { 0 };
+	bool json = false;
+	int opt;
+
+	input_opts_init(&in);
+	f.subs = calloc((size_t)argc, sizeof(*f.subs));
+	f.globs = calloc((size_t)argc, sizeof(*f.globs));
+	if (!f.subs || !f.globs)
+		return EXIT_BAD_INPUT;
+	while ((opt = getopt_long(argc, argv, "t:s:g:jhv", longopts, NULL)) != -1) {
+		if (input_option(&in, opt, optarg))
+			continue;
+		switch (opt) {
+		case 't': f.types = optarg; break;
+		case 's': f.subs[f.nsubs++] = optarg; break;
+		case 'g': f.globs[f.nglobs++] = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(usage_text, "list takes one IMAGE");
+
+	struct ksyms_table *tab;
+	int rc = open_table(argv[optind], &in, NULL, &tab);
+	if (rc)
+		return rc;
+	const struct ksyms_info *info = ksyms_table_info(tab);
+	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
+		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",
+			progname, argv[optind]);
+	int digits = info->word_size == 4 ? 8 : 16;
+	struct out o;
+	out_init(&o);
+	size_t n = ksyms_table_count(tab);
+	for (size_t i = 0; i < n && !o.failed; i++) {
+		struct ksyms_symbol s;
+		if (!ksyms_table_symbol(tab, i, &s) || !keep(&f, &s))
+			continue;
+		(json ? print_json : print_text)(&o, &s, digits);
+	}
+	rc = out_finish(&o);
+	ksyms_table_destroy(tab);
+	free(f.subs);
+	free(f.globs);
+	return rc;
+}

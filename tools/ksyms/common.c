@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/* What every subcommand shares: input options, opening, error reporting,
+ * buffered output. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static void log_to_stderr(void *ctx, enum ksyms_log_level level, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s%s\n", progname, level >= KSYMS_LOG_DEBUG ? "debug: " : "", msg);
+}
+
+void input_opts_init(struct input_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->find.sz = sizeof(o->find);
+	o->open.sz = sizeof(o->open);
+}
+
+void usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage ? usage : "");
+	exit(EXIT_USAGE);
+}
+
+unsigned long long parse_number(const char *what, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end)
+		usage_error(NULL, "invalid %s '%s'", what, s);
+	return v;
+}
+
+bool input_option(struct input_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'B':
+		o->find.has_base = true;
+		o->find.base = parse_number("base address", arg);
+		return true;
+	case 'A':
+		o->find.arch = arg;
+		return true;
+	case 'E':
+		if (strcmp(arg, "little") == 0 || strcmp(arg, "le") == 0)
+			o->find.byte_order = KSYMS_ENDIAN_LITTLE;
+		else if (strcmp(arg, "big") == 0 || strcmp(arg, "be") == 0)
+			o->find.byte_order = KSYMS_ENDIAN_BIG;
+		else
+			usage_error(NULL, "--endian takes 'little' or 'big', not '%s'", arg);
+		return true;
+	case 'W': {
+		unsigned long long b = parse_number("word size", arg);
+		if (b != 32 && b != 64)
+			usage_error(NULL, "--bits takes 32 or 64, not '%s'", arg);
+		o->find.word_size = (int)(b / 8);
+		return true;
+	}
+	case 'M':
+		o->open.max_output = parse_number("output limit", arg);
+		return true;
+	case 'v':
+		verbose++;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void report_error(const char *path, struct ksyms_error *err)
+{
+	const char *msg = ksyms_error_message(err);
+	if (path)
+		fprintf(stderr, "%s: '%s': %s\n", progname, path, msg);
+	else
+		fprintf(stderr, "%s: %s\n", progname, msg);
+	ksyms_error_destroy(err);
+}
+
+int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_img, struct ksyms_table **ret_tab)
+{
+	struct ksyms_image *img = NULL;
+	struct ksyms_error *err;
+
+	if (verbose) {
+		o->open.log = o->find.log = log_to_stderr;
+		o->open.log_level = o->find.log_level = verbose > 1 ? KSYMS_LOG_DEBUG : KSYMS_LOG_INFO;
+	}
+	err = ksyms_image_open(path, &o->open, &img);
+	if (!err && ret_tab)
+		err = ksyms_table_from_image(img, &o->find, ret_tab);
+	if (err) {
+		report_error(path, err);
+		ksyms_image_destroy(img);
+		return EXIT_BAD_INPUT;
+	}
+	if (ret_img)
+		*ret_img = img;
+	else
+		ksyms_image_destroy(img);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+enum { OUT_CAP = 1 << 16 };
+
+void out_init(struct out *o)
+{
+	o->buf = malloc(OUT_CAP);
+	o->len = 0;
+	o->cap = o->buf ? OUT_CAP : 0;
+	o->failed = !o->buf;
+}
+
+void out_flush(struct out *o)
+{
+	size_t done = 0;
+	while (!o->failed && done < o->len) {
+		ssize_t n = write(STDOUT_FILENO, o->buf + done, o->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->failed = true;
+		else
+			done += (size_t)n;
+	}
+	o->len = 0;
+}
+
+int out_finish(struct out *o)
+{
+	out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	if (o->failed && errno != EPIPE) {
+		fprintf(stderr, "%s: cannot write the output: %s\n", progname, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+void out_bytes(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n > o->cap) {
+		out_flush(o);
+		if (n > o->cap) {
+			ssize_t w = o->failed ? -1 : write(STDOUT_FILENO, s, n);
+			if (w != (ssize_t)n)
+				o->failed = true;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void out_str(struct out *o, const char *s)
+{
+	out_bytes(o, s, strlen(s));
+}
+
+void out_char(struct out *o, char c)
+{
+	if (o->len + 1 > o->cap)
+		out_flush(o);
+	if (o->cap)
+		o->buf[o->len++] = c;
+}
+
+void out_hex(struct out *o, uint64_t v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = hex[v & 15];
+		v >>= 4;
+	} while (v && n < 16);
+	while (n < digits && n < 16)
+		tmp[n++] = '0';
+	char rev[16];
+	for (int i = 0; i < n; i++)
+		rev[i] = tmp[n - 1 - i];
+	out_bytes(o, rev, (size_t)n);
+}
+
+void out_json_string(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	out_char(o, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			out_char(o, '\\');
+			out_char(o, (char)*p);
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			/* names are bytes: escape anything outside printable ASCII */
+			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+			out_bytes(o, esc, 6);
+		} else {
+			out_char(o, (char)*p);
+		}
+	}
+	out_char(o, '"');
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		out_bytes(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/* ksyms: the command-line tool.  Dispatches to one file per subcommand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const char *progname = "ksyms";
+int verbose;
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "info", cmd_info, "where the kallsyms tables are in a kernel image, and their layout" },
+	{ "list", cmd_list, "print the symbol table like /proc/kallsyms" },
+	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-v] [--version] COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", progname);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'%s COMMAND --help' describes a command.\n", progname);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+			verbose++;
+		} else if (strcmp(argv[i], "-vv") == 0) {
+			verbose += 2;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("ksyms %s\n", ksyms_version());
+			return 0;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "%s: unknown option '%s'\n", progname, argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* an unambiguous prefix selects a command (bpftool) */
+	int found = -1;
+	size_t len = strlen(argv[i]);
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strncmp(commands[c].name, argv[i], len) != 0)
+			continue;
+		if (strlen(commands[c].name) == len) {
+			found = (int)c;
+			break;
+		}
+		found = found == -1 ? (int)c : -2;
+	}
+	if (found < 0) {
+		fprintf(stderr, "%s: %s command '%s'\n", progname, found == -2 ? "ambiguous" : "unknown", argv[i]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return commands[found].fn(argc - i, argv + i);
+}
