@@ -11,7 +11,7 @@
  *    before RELR, ppc64), where the in-image word is 0 until the boot-time
  *    relocation writes it (kallsyms-format.md section 5).
  *
- * Two data-driven sources, in the order tried:
+ * Three data-driven sources:
  *  1. R_*_RELATIVE relocations: on RELA kernels the image carries a table
  *     of (place, type, addend) records; the record whose place is the word
  *     in question gives its value.  The image base is the one that makes
@@ -22,6 +22,11 @@
  *     true C collects thousands of votes; chance gives a handful.  C is
  *     aligned (a kernel base is at least page-aligned), which keeps the
  *     candidate set per pointer tiny: only symbols with p's low bits.
+ *  3. Self-pointers: an empty list_head (LIST_HEAD(), every mutex and wait
+ *     queue initialiser) holds its own address, so a word at offset p whose
+ *     value is B + p votes for B.  Thousands of them exist in any kernel's
+ *     data; by chance almost nothing else does.  This needs no symbols at
+ *     all, so it also serves text-only tables (no CONFIG_KALLSYMS_ALL).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +135,7 @@ static bool rela_lookup_raw(const struct ks_ctx *ctx, size_t off, uint64_t *ret_
 	struct span d = ctx->data;
 	struct rela_run r;
 
-	if (!find_rela_run(d, ctx->kernel->byte_order == KSYMS_ENDIAN_BIG, &r))
+	if (!find_rela_run(d, ctx->be, &r))
 		return false;
 	size_t best_fit = 0;
 	for (size_t i = 0; i < r.count; i++) {
@@ -156,7 +161,7 @@ static bool rela_lookup_elf(const struct ks_ctx *ctx, size_t off, uint64_t *ret_
 	const struct ks_kernel *k = ctx->kernel;
 	struct ks_base none = { 0 };
 	uint64_t va;
-	bool be = k->byte_order == KSYMS_ENDIAN_BIG;
+	bool be = ctx->be;
 	unsigned esz = k->word_size == 8 ? 24 : 12, w = (unsigned)k->word_size;
 
 	if (!k->rela_is_rela || !k->rela.len || !ks_offset_to_va(k, &none, off, &va))
@@ -182,10 +187,11 @@ bool ks_rela_lookup(const struct ks_ctx *ctx, size_t off, uint64_t *ret_addend, 
 /* Pointer votes */
 
 enum {
-	MAX_WORDS = 1 << 20,     /* words sampled from the image */
+	MAX_WORDS = 1 << 21,     /* words sampled from the image */
 	MAX_PAIRS = 1 << 24,     /* (word, symbol) pairs examined */
-	MAX_CANDIDATES = 1 << 22,
+	MAX_CANDIDATES = 1 << 19,
 	MIN_VOTES = 16,
+	MIN_TEXT_SYMBOLS = 64,
 };
 
 struct keyed {
@@ -210,9 +216,22 @@ struct buckets {
 	struct ks_hashmap first;
 };
 
-static bool buckets_build(struct buckets *b, const uint64_t *rel, size_t n, uint64_t align)
+/* Function symbols only: function pointers point exactly at them, while
+ * pointers into data mostly point inside objects, which would vote for
+ * wrong constants as often as the density of data symbols allows. */
+static bool is_text_type(char t)
+{
+	return t == 't' || t == 'T' || t == 'w' || t == 'W';
+}
+
+static bool buckets_build(struct buckets *b, const uint64_t *rel, const char *types, size_t n, uint64_t align)
 {
 	struct keyed *k = malloc(n * sizeof(*k));
+	size_t text = 0;
+
+	for (size_t i = 0; types && i < n; i++)
+		text += is_text_type(types[i]);
+	bool only_text = text >= MIN_TEXT_SYMBOLS;
 
 	b->mask = align - 1;
 	b->vals = malloc(n * sizeof(*b->vals));
@@ -221,10 +240,15 @@ static bool buckets_build(struct buckets *b, const uint64_t *rel, size_t n, uint
 		free(b->vals);
 		return false;
 	}
+	size_t nk = 0;
 	for (size_t i = 0; i < n; i++) {
-		k[i].low = rel[i] & b->mask;
-		k[i].val = rel[i];
+		if (only_text && !is_text_type(types[i]))
+			continue;
+		k[nk].low = rel[i] & b->mask;
+		k[nk].val = rel[i];
+		nk++;
 	}
+	n = nk;
 	qsort(k, n, sizeof(*k), cmp_keyed);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
@@ -258,11 +282,23 @@ static bool plausible_constant(uint64_t c, uint64_t top, unsigned word)
 	return c + top >= c && (hi == 0xffff || hi == 0 || hi == 0xc000);
 }
 
+/* Cheap filter before any lookup: small integers and (on 64-bit) values
+ * without a kernel-looking top are not pointers to the kernel image. */
+static bool pointer_like(uint64_t w, unsigned word)
+{
+	if (w < 0x10000)
+		return false;
+	if (word == 4)
+		return true;
+	uint16_t top = (uint16_t)(w >> 48);
+	return top == 0xffff || top == 0xc000 || (w >> 32) == 0;
+}
+
 static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned word, uint64_t top,
 		 uint64_t *ret, uint32_t *ret_votes)
 {
 	struct span d = ctx->data;
-	bool be = ctx->kernel->byte_order == KSYMS_ENDIAN_BIG;
+	bool be = ctx->be;
 	size_t nwords = d.len / word;
 	size_t stride = nwords / MAX_WORDS + 1;
 	size_t pairs = 0;
@@ -272,7 +308,7 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 		return false;
 	for (size_t i = 0; i < nwords && pairs < MAX_PAIRS; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, be);
-		if (w == 0)
+		if (!pointer_like(w, word))
 			continue;
 		uint32_t *first = ks_hashmap_get(&b->first, w & b->mask);
 		if (!first)
@@ -310,8 +346,53 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 	return true;
 }
 
-bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, size_t n, unsigned word,
-			       uint64_t *ret)
+enum { MIN_SELF_VOTES = 16, SELF_MARGIN = 8, SELF_CANDIDATES = 1 << 16 };
+
+bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uint64_t *ret)
+{
+	struct span d = ctx->data;
+	size_t nwords = d.len / word;
+	uint64_t mask = word == 4 ? 0xffffffffull : ~0ull;
+	struct ks_hashmap votes;
+
+	if (word != 4 && word != 8)
+		return false;
+	if (!ks_hashmap_init(&votes, SELF_CANDIDATES))
+		return false;
+	for (size_t i = 0; i < nwords; i++) {
+		uint64_t w = load_word(d.p + i * word, word, ctx->be);
+		uint64_t b = (w - i * word) & mask;
+		if ((b & 0xfff) || !pointer_like(w, word) || !plausible_constant(b, 0, word))
+			continue;
+		uint32_t *slot = ks_hashmap_slot(&votes, b);
+		if (slot)
+			(*slot)++;
+	}
+	uint32_t top1 = 0, top2 = 0;
+	uint64_t best = 0;
+	for (size_t i = 0; i < votes.cap; i++) {
+		if (!votes.used[i])
+			continue;
+		if (votes.vals[i] > top1) {
+			top2 = top1;
+			top1 = votes.vals[i];
+			best = votes.keys[i];
+		} else if (votes.vals[i] > top2) {
+			top2 = votes.vals[i];
+		}
+	}
+	ks_hashmap_deinit(&votes);
+	ks_debug(&ctx->log, "self-pointer votes (%u-byte words): best 0x%llx with %u, runner-up %u", word,
+		 (unsigned long long)best, top1, top2);
+	if (top1 < MIN_SELF_VOTES || top1 < SELF_MARGIN * top2)
+		return false;
+	ks_info(&ctx->log, "base 0x%llx from %u self-pointers", (unsigned long long)best, top1);
+	*ret = best;
+	return true;
+}
+
+bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, const char *types, size_t n,
+			       unsigned word, uint64_t *ret)
 {
 	static const uint64_t aligns[] = { 1u << 21, 1u << 16, 1u << 12 };
 	uint64_t top = 0;
@@ -323,7 +404,7 @@ bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, si
 	for (size_t a = 0; a < KS_ARRAY_SIZE(aligns); a++) {
 		struct buckets b;
 		uint32_t votes;
-		if (!buckets_build(&b, rel, n, aligns[a]))
+		if (!buckets_build(&b, rel, types, n, aligns[a]))
 			return false;
 		bool ok = vote(ctx, &b, word, top, ret, &votes);
 		buckets_free(&b);
@@ -335,8 +416,8 @@ bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, si
 	return false;
 }
 
-bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, uint64_t *ret,
-		      const char **ret_source)
+bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, const char *types,
+		      uint64_t *ret, const char **ret_source)
 {
 	uint64_t addend, base;
 
@@ -345,7 +426,7 @@ bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const 
 		*ret_source = "its R_*_RELATIVE relocation record";
 		return true;
 	}
-	if (ks_infer_base_by_pointers(ctx, rel, f->names.num_syms, (unsigned)f->word_size, ret)) {
+	if (ks_infer_base_by_pointers(ctx, rel, types, f->names.num_syms, (unsigned)f->word_size, ret)) {
 		*ret_source = "pointers to symbols in the image";
 		return true;
 	}

@@ -91,6 +91,7 @@ struct ks_ctx {
 	const struct ksyms_find_opts *opts;
 	struct ks_log log;
 	uint32_t max_symbols;
+	bool be;  /* byte order of the candidate being decoded (from token_index) */
 };
 
 /* tokens.c: scan forward from *pos for the next token_index/token_table
@@ -122,12 +123,15 @@ struct ks_base {
 /* VA of data offset @off: through the ELF segments, or base + off. */
 bool ks_offset_to_va(const struct ks_kernel *k, const struct ks_base *b, size_t off, uint64_t *ret);
 /* Infer a relative_base stored as 0 (relocated at boot). */
-bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel,
+bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, const char *types,
 		      uint64_t *ret, const char **ret_source);
 /* Infer the image base of a raw image from pointers in it. @addrs are the
  * symbol addresses relative to the unknown base (the data offsets). */
-bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, size_t n, unsigned word,
-			       uint64_t *ret);
+bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, const char *types, size_t n,
+			       unsigned word, uint64_t *ret);
+/* Infer the image base of a raw image from words that hold their own
+ * address (empty list_heads). */
+bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uint64_t *ret);
 /* Look for an R_*_RELATIVE relocation of the word at data offset @off. */
 bool ks_rela_lookup(const struct ks_ctx *ctx, size_t off, uint64_t *ret_addend, uint64_t *ret_base);
 

@@ -175,84 +175,136 @@ static bool base_from_image_start(const struct ks_ctx *ctx, const struct ksyms_t
 	return true;
 }
 
-/* Decode the addresses of a table whose names are decoded. */
-static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t)
+static struct ks_base initial_base(const struct ks_ctx *ctx)
 {
-	struct ksyms_info *info = &t->info;
-	const struct ks_kernel *k = ctx->kernel;
 	struct ks_base base = { 0 };
-	uint64_t table_va = 0;
 
 	if (ctx->opts && ctx->opts->has_base) {
 		base.known = true;
 		base.base = ctx->opts->base;
 		base.source = "given by the user";
-	} else if (k->has_base_hint) {
+	} else if (ctx->kernel->has_base_hint) {
 		base.known = true;
-		base.base = k->base_hint;
-		base.source = k->base_hint_source;
+		base.base = ctx->kernel->base_hint;
+		base.source = ctx->kernel->base_hint_source;
 	}
-	bool have_va = ks_offset_to_va(k, &base, f->addrs.off, &table_va);
+	return base;
+}
 
-	if (f->addrs.mode == KSYMS_ADDR_PC_RELATIVE && !have_va) {
-		/* offsets relative to the file: find the base from pointers */
-		ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
-		unsigned words[2] = { f->word_size ? (unsigned)f->word_size : 8, f->word_size ? 0 : 4 };
-		for (int i = 0; i < 2 && words[i]; i++) {
-			if (ks_infer_base_by_pointers(ctx, t->addr, t->count, words[i], &base.base)) {
-				base.known = true;
-				base.source = "pointers to symbols in the image";
-				if (!f->word_size)
-					f->word_size = (int)words[i];
-				break;
-			}
+/* 7.x place-relative offsets in a raw image: symbol i is at data offset
+ * off + 4i + v[i]; the base that turns those into addresses comes from
+ * self-pointers, else from pointers to the symbols. */
+static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t,
+				 struct ks_base *base)
+{
+	unsigned words[2] = { f->word_size ? (unsigned)f->word_size : 8, f->word_size ? 0 : 4 };
+
+	for (int i = 0; i < 2 && words[i] && !base->known; i++) {
+		if (ks_infer_base_by_self_pointers(ctx, words[i], &base->base)) {
+			base->source = "words in the image that hold their own address";
+		} else {
+			ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
+			if (!ks_infer_base_by_pointers(ctx, t->addr, t->type, t->count, words[i], &base->base))
+				continue;
+			base->source = "pointers to symbols in the image";
 		}
-		if (!base.known)
-			base.source = "unknown: addresses are offsets into the kernel data (use --base)";
+		base->known = true;
+		if (!f->word_size)
+			f->word_size = (int)words[i];
+	}
+	if (!base->known)
+		base->source = "unknown: addresses are offsets into the kernel data (use --base)";
+}
+
+/* Do most text symbols fall inside the data if it starts at @base? */
+static bool base_fits_text(const struct ksyms_table *t, uint64_t base, size_t len, uint64_t mask)
+{
+	size_t text = 0, inside = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (t->type[i] != 't' && t->type[i] != 'T')
+			continue;
+		text++;
+		inside += ((t->addr[i] - base) & mask) < len;
+	}
+	return text && inside * 10 >= text * 9;
+}
+
+/* The base of a raw image whose symbol addresses are absolute: only needed
+ * to give the tables' own addresses. */
+static void base_for_raw(const struct ks_ctx *ctx, struct ks_found *f, const struct ksyms_table *t,
+			 struct ks_base *base)
+{
+	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
+
+	if (base_from_own_symbols(t, mask, &base->base)) {
+		base->source = "the kernel's own kallsyms_* symbols";
+	} else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, &base->base) &&
+		   base_fits_text(t, base->base, ctx->data.len, mask)) {
+		base->source = "words in the image that hold their own address";
+	} else if (base_from_image_start(ctx, t, &base->base)) {
+		base->source = "the Image header (the image starts at _text)";
+	} else {
+		return;
+	}
+	base->known = true;
+}
+
+/* kallsyms_relative_base is 0 until boot-time relocation (arm64/ppc64/s390 RELA). */
+static struct ksyms_error *infer_relbase(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t,
+					 uint64_t table_va, uint64_t *relbase)
+{
+	const char *src = NULL;
+
+	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
+	if (!ks_infer_relbase(ctx, f, t->addr, t->type, relbase, &src))
+		return ks_error_at((int64_t)f->addrs.relbase_off,
+				   "kallsyms_relative_base at 0x%zx is 0 (set by boot-time relocation) and could not be inferred",
+				   f->addrs.relbase_off);
+	t->info.relative_base_inferred = true;
+	t->info.relative_base_source = src;
+	return NULL;
+}
+
+static bool all_zero(struct span d, size_t off, size_t len)
+{
+	const uint8_t *p = span_at(d, off, len);
+
+	for (size_t i = 0; p && i < len; i++)
+		if (p[i])
+			return false;
+	return p != NULL;
+}
+
+/* Decode the addresses of a table whose names are decoded. */
+static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t)
+{
+	const struct ks_kernel *k = ctx->kernel;
+	struct ks_base base = initial_base(ctx);
+	uint64_t table_va = 0, relbase = f->addrs.relbase;
+	struct ksyms_error *err;
+
+	if (!ks_offset_to_va(k, &base, f->addrs.off, &table_va) && f->addrs.mode == KSYMS_ADDR_PC_RELATIVE) {
+		base_for_pc_relative(ctx, f, t, &base);
 		table_va = base.base + f->addrs.off;
 	}
-
-	uint64_t relbase = f->addrs.relbase;
-	if (f->addrs.has_relbase && relbase == 0) {
-		/* the word is filled in by boot-time relocation (arm64/ppc64 RELA) */
-		ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
-		const char *src = NULL;
-		if (!ks_infer_relbase(ctx, f, t->addr, &relbase, &src))
-			return ks_error_at((int64_t)f->addrs.relbase_off,
-					   "kallsyms_relative_base at 0x%zx is 0 (set by boot-time relocation) and could not be inferred",
-					   f->addrs.relbase_off);
-		info->relative_base_inferred = true;
-		info->relative_base_source = src;
-	}
-	if (f->addrs.mode == KSYMS_ADDR_ABSOLUTE) {
-		bool all_zero = true;
-		for (size_t i = 0; i < f->addrs.size && all_zero; i++)
-			all_zero = ctx->data.p[f->addrs.off + i] == 0;
-		if (all_zero)
-			return ks_error_at((int64_t)f->addrs.off,
-					   "kallsyms_addresses at 0x%zx is all zero (filled in by boot-time relocation)",
-					   f->addrs.off);
-	}
+	if (f->addrs.has_relbase && relbase == 0 && (err = infer_relbase(ctx, f, t, table_va, &relbase)))
+		return err;
+	if (f->addrs.mode == KSYMS_ADDR_ABSOLUTE && all_zero(ctx->data, f->addrs.off, f->addrs.size))
+		return ks_error_at((int64_t)f->addrs.off,
+				   "kallsyms_addresses at 0x%zx is all zero (filled in by boot-time relocation)",
+				   f->addrs.off);
 	ks_addrs_decode(ctx->data, f, table_va, relbase, t->addr);
-	info->relative_base = relbase;
+	t->info.relative_base = relbase;
 	if (!f->word_size) {
 		uint64_t hi = t->count ? t->addr[t->count - 1] : 0;
 		f->word_size = hi > 0xffffffffull ? 8 : 4;
 	}
-
-	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
-	if (!base.known && !k->nsegs) {
-		if (base_from_own_symbols(t, mask, &base.base)) {
-			base.known = true;
-			base.source = "the kernel's own kallsyms_* symbols";
-		} else if (base_from_image_start(ctx, t, &base.base)) {
-			base.known = true;
-			base.source = "the Image header (the image starts at _text)";
-		}
-	}
-	info->base_known = base.known || k->nsegs;
-	info->base = base.base & mask;
-	info->base_source = k->nsegs ? "ELF program headers" : base.source;
+	if (!base.known && !k->nsegs)
+		base_for_raw(ctx, f, t, &base);
+	t->info.base_known = base.known || k->nsegs;
+	t->info.base = base.base & (f->word_size == 4 ? 0xffffffffull : ~0ull);
+	t->info.base_source = k->nsegs ? "ELF program headers" : base.source;
 	return NULL;
 }
 
@@ -357,6 +409,7 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 		ctx.log.level = opts->log_level ? opts->log_level : KSYMS_LOG_INFO;
 	}
 	while (ks_tokens_next(&ctx, &pos, &f.tok)) {
+		ctx.be = f.tok.be;
 		memset(&f.names, 0, sizeof(f.names));
 		memset(&f.addrs, 0, sizeof(f.addrs));
 		if (!ks_names_find(&ctx, &f.tok, &f.names)) {

@@ -285,6 +285,34 @@ static bool find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok,
 	return found;
 }
 
+/* seqs_of_names of @es-byte entries filling [s, t) up to 0..7 bytes of
+ * padding, consistent with the markers and the names before them. */
+static bool try_seqs_gap(const struct ks_ctx *ctx, const struct markers *m, size_t s, size_t t, unsigned es,
+			 struct ks_names *ret)
+{
+	for (size_t pad2 = 0; pad2 <= KS_MAX_PAD && pad2 < t - s; pad2++) {
+		size_t bytes = t - s - pad2;
+		if (pad2 && !span_is_zero(ctx->data, t - pad2, pad2))
+			break;
+		if (bytes % es)
+			continue;
+		size_t n = bytes / es;
+		if (n <= 256 * (size_t)(m->count - 1) || n > 256 * (size_t)m->count)
+			continue;
+		if (!ks_seqs_valid(ctx->data, s, (uint32_t)n, es, m->be))
+			continue;
+		struct ks_names cand;
+		if (!try_markers(ctx, m, &cand) || cand.num_syms != n)
+			continue;
+		cand.seqs_after_markers = true;
+		cand.seqs_off = s;
+		cand.seqs_entry_size = es;
+		*ret = cand;
+		return true;
+	}
+	return false;
+}
+
 /* 6.2/6.3 layout: markers, then seqs_of_names (n entries), then token_table. */
 static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
 {
@@ -305,20 +333,8 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 					size_t s = mend + pad1;
 					if (s >= t || (pad1 && !span_is_zero(d, mend, pad1)))
 						break;
-					size_t n = (t - s) / es;
-					size_t pad2 = t - s - n * es;
-					if (pad2 > KS_MAX_PAD || n <= 256 * (size_t)(m.count - 1) || n > 256 * (size_t)m.count)
-						continue;
-					if (!ks_seqs_valid(d, s, (uint32_t)n, es, tok->be))
-						continue;
-					struct ks_names cand;
-					if (!try_markers(ctx, &m, &cand) || cand.num_syms != n)
-						continue;
-					cand.seqs_after_markers = true;
-					cand.seqs_off = s;
-					cand.seqs_entry_size = es;
-					*ret = cand;
-					return true;
+					if (try_seqs_gap(ctx, &m, s, t, es, ret))
+						return true;
 				}
 			}
 		}

@@ -110,37 +110,66 @@ static unsigned maybe_index(const uint8_t *p)
 	return m;
 }
 
+/* Validate a candidate token_index at @o for the byte orders in @m. */
+static bool try_index(const struct ks_ctx *ctx, size_t o, unsigned m, struct ks_tokens *ret)
+{
+	enum ksyms_byte_order want = ctx->opts ? ctx->opts->byte_order : KSYMS_ENDIAN_AUTO;
+
+	for (int k = 0; k < 2; k++) {
+		bool be = k == 1;
+		if (!(m & (1u << k)))
+			continue;
+		if ((want == KSYMS_ENDIAN_LITTLE && be) || (want == KSYMS_ENDIAN_BIG && !be))
+			continue;
+		if (!read_index(ctx->data, o, be, ret->index))
+			continue;
+		if (!find_table(ctx->data, o, ret->index, ret)) {
+			ks_debug(&ctx->log, "token_index candidate at 0x%zx (%s-endian): no token_table before it", o,
+				 be ? "big" : "little");
+			continue;
+		}
+		ret->be = be;
+		ret->index_off = o;
+		ks_debug(&ctx->log, "token_table at 0x%zx (%zu bytes), token_index at 0x%zx, %s-endian", ret->table_off,
+			 ret->table_len, o, be ? "big" : "little");
+		return true;
+	}
+	return false;
+}
+
 bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret)
 {
 	struct span d = ctx->data;
-	enum ksyms_byte_order want = ctx->opts ? ctx->opts->byte_order : KSYMS_ENDIAN_AUTO;
+	const uint8_t *p = span_at(d, 0, d.len);
 
-	if (d.len < KS_TOKEN_INDEX_SIZE)
+	if (d.len < KS_TOKEN_INDEX_SIZE) {
+		*pos = d.len;
 		return false;
-	for (size_t o = *pos + (*pos & 1); o <= d.len - KS_TOKEN_INDEX_SIZE; o += 2) {
-		unsigned m = maybe_index(d.p + o);
-		if (!m)
-			continue;
-		for (int k = 0; k < 2; k++) {
-			bool be = k == 1;
-			if (!(m & (1u << k)))
-				continue;
-			if ((want == KSYMS_ENDIAN_LITTLE && be) || (want == KSYMS_ENDIAN_BIG && !be))
-				continue;
-			if (!read_index(d, o, be, ret->index))
-				continue;
-			if (!find_table(d, o, ret->index, ret)) {
-				ks_debug(&ctx->log, "token_index candidate at 0x%zx (%s-endian): no token_table before it",
-					 o, be ? "big" : "little");
+	}
+	size_t last = d.len - KS_TOKEN_INDEX_SIZE;
+	size_t o = *pos + (*pos & 1);
+	while (o <= last) {
+		/* Skip eight bytes at a time while none of their four u16 lanes
+		 * is zero: index[0] == 0 is where every candidate starts. */
+		if (o + 8 <= last) {
+			uint64_t v = load_le64(p + o);
+			uint64_t lanes = (v | (v >> 8)) & 0x00ff00ff00ff00ffull;
+			if ((lanes & 0x00000000000000ffull) && (lanes & 0x0000000000ff0000ull) &&
+			    (lanes & 0x000000ff00000000ull) && (lanes & 0x00ff000000000000ull)) {
+				o += 8;
 				continue;
 			}
-			ret->be = be;
-			ret->index_off = o;
+			if (v == 0) {
+				o += 6; /* a zero run: only its last lane can start an index */
+				continue;
+			}
+		}
+		unsigned m = maybe_index(p + o);
+		if (m && try_index(ctx, o, m, ret)) {
 			*pos = o + 2;
-			ks_debug(&ctx->log, "token_table at 0x%zx (%zu bytes), token_index at 0x%zx, %s-endian",
-				 ret->table_off, ret->table_len, o, be ? "big" : "little");
 			return true;
 		}
+		o += 2;
 	}
 	*pos = d.len;
 	return false;
