@@ -201,15 +201,14 @@ static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint
 				continue;
 			int e = errno;
 			ks_buf_free(&b);
-			return ks_error_os(e, "cannot read '%s'", path);
+			return ks_error_os(e, "cannot read");
 		}
 		if (n == 0)
 			break;
 		b.len += (size_t)n;
 		if (b.len > cap) {
 			ks_buf_free(&b);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "'%s' is larger than the %llu-byte limit", path,
-					(unsigned long long)cap);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "larger than the %llu-byte limit", (unsigned long long)cap);
 		}
 	}
 	*ret = b.p;
@@ -223,16 +222,16 @@ struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_o
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_open");
 	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ks_error_os(errno, "cannot open '%s'", path);
+		return ks_error_os(errno, "cannot open");
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
-		return ks_error_os(e, "cannot stat '%s'", path);
+		return ks_error_os(e, "cannot stat");
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "'%s' is a directory", path);
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "is a directory");
 	}
 	struct ksyms_image *img = calloc(1, sizeof(*img));
 	if (!img) {
@@ -245,7 +244,7 @@ struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_o
 		if ((uint64_t)st.st_size > SIZE_MAX) {
 			close(fd);
 			free(img);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "'%s' is too large to map", path);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "too large to map");
 		}
 		img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (img->map == MAP_FAILED) {

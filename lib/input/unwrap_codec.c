@@ -19,6 +19,11 @@ struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts 
 		ks_buf_free(&ret->out);
 		return ks_error_wrap(err, "%s stream at offset 0", ks_codec_name(c));
 	}
+	if (ret->out.len == 0) {
+		ks_buf_free(&ret->out);
+		return ks_error_at(0, "%s stream at offset 0 %s", ks_codec_name(c),
+				   r.truncated ? "is cut off before any data" : "is empty");
+	}
 	*found = true;
 	ret->format = ks_codec_name(c);
 	ret->offset = 0;
