@@ -15,7 +15,7 @@
 #include "ksyms.h"
 #include "core/compiler.h"
 
-enum { KS_NO_MODULE = UINT32_MAX };
+#define KS_NO_MODULE UINT32_MAX
 
 struct ksyms_table {
 	struct ksyms_info info;
