@@ -301,6 +301,50 @@ struct ksyms_symbol {
 KSYMS_API bool ksyms_table_symbol(const struct ksyms_table *tab, size_t i, struct ksyms_symbol *ret);
 
 /* ------------------------------------------------------------------------ */
+/** @name Lookups
+ *
+ * Lookups build their indexes on first use (or in ksyms_table_prepare());
+ * after that they allocate nothing.  Address lookups follow the kernel's
+ * kallsyms_lookup(): the last symbol at or below the address, its first
+ * alias in table order, the size up to the next higher address.
+ */
+
+/** The result of an address lookup. */
+struct ksyms_match {
+	struct ksyms_symbol sym; /**< the symbol: the first alias at its address */
+	size_t index;            /**< its table index */
+	uint64_t offset;         /**< looked-up address minus sym.addr */
+	uint64_t size;           /**< bytes up to the next higher symbol, as the kernel computes it; 0 if unknown */
+	size_t alias_pos;        /**< address-order position of the first alias (see ksyms_table_by_address()) */
+	size_t aliases;          /**< how many symbols share sym.addr (>= 1) */
+};
+
+/** Build the lookup indexes now; only fails when out of memory. */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *ksyms_table_prepare(struct ksyms_table *tab);
+
+/**
+ * Resolve @p addr the way the kernel's %pS does.  @return false if the
+ * address is not inside any symbol (outside the kernel's text, or data
+ * without CONFIG_KALLSYMS_ALL, and no module symbol covers it).
+ */
+KSYMS_API bool ksyms_table_lookup_addr(struct ksyms_table *tab, uint64_t addr, struct ksyms_match *ret);
+
+/** Symbol at position @p pos of the address order (ties in table order); false past the end. */
+KSYMS_API bool ksyms_table_by_address(struct ksyms_table *tab, size_t pos, struct ksyms_symbol *ret,
+				      size_t *ret_index);
+
+/**
+ * Find every symbol named @p name.  @return how many there are; they sit
+ * at name-order positions [*ret_pos, *ret_pos + count), lowest address
+ * first (the one the kernel's kallsyms_lookup_name() returns).
+ */
+KSYMS_API size_t ksyms_table_lookup_name(struct ksyms_table *tab, const char *name, size_t *ret_pos);
+
+/** Symbol at position @p pos of the name order; false past the end. */
+KSYMS_API bool ksyms_table_by_name(struct ksyms_table *tab, size_t pos, struct ksyms_symbol *ret,
+				   size_t *ret_index);
+
+/* ------------------------------------------------------------------------ */
 /** @name Generating kallsyms tables (the reverse of decoding) */
 
 /** One input symbol for the generator. */

@@ -21,6 +21,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	free(t->type);
 	free(t->pool);
 	free(t->banner);
+	ks_index_free(&t->idx);
 	free(t);
 }
 
@@ -79,7 +80,11 @@ bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *n
 
 	if (!grow_arrays(t, t->count + 1) || !pool_add(t, name, name_len, &n))
 		return false;
-	if (module && !pool_add(t, module, strlen(module), &m))
+	/* /proc/kallsyms lists a module's symbols together: share its name */
+	if (module && t->count && t->module[t->count - 1] != KS_NO_MODULE &&
+	    strcmp(t->pool + t->module[t->count - 1], module) == 0)
+		m = t->module[t->count - 1];
+	else if (module && !pool_add(t, module, strlen(module), &m))
 		return false;
 	t->addr[t->count] = addr;
 	t->type[t->count] = type;

@@ -17,8 +17,27 @@
 
 #define KS_NO_MODULE UINT32_MAX
 
+/* Lookup indexes (lookup.c), built on first use. */
+struct ks_index {
+	bool built;
+	size_t n;               /* kernel symbols in the address index */
+	uint64_t *addr;         /* their addresses, ascending */
+	uint32_t *by_addr;      /* table index at each address-order position */
+	size_t nmod;            /* module symbols, likewise */
+	uint64_t *mod_addr;
+	uint32_t *mod_by_addr;
+	uint32_t *by_name;      /* table indices by name, then address, then table order */
+	uint32_t *name_slot;    /* hash of distinct names: name-order position + 1, 0 = empty */
+	size_t name_cap;        /* power of two */
+	/* the kernel's own bounds (0 = not in the table) */
+	uint64_t stext, etext, sinittext, einittext, end;
+	bool has_stext, has_etext, has_init, has_end;
+	bool all;               /* CONFIG_KALLSYMS_ALL: data symbols are present */
+};
+
 struct ksyms_table {
 	struct ksyms_info info;
+	struct ks_index idx;
 	size_t count, cap;
 	uint64_t *addr;
 	uint32_t *name;   /* offset into pool */
@@ -35,6 +54,7 @@ KS_MUST_CHECK bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool
 /* Append a symbol; name (and module, if not NULL) are copied. */
 KS_MUST_CHECK bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *name, size_t name_len,
 				const char *module);
+void ks_index_free(struct ks_index *x);
 KS_MUST_CHECK bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len);
 
 #endif

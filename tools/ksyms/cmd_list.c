@@ -96,8 +96,16 @@ int cmd_list(int argc, char **argv)
 		case 's': f.subs[f.nsubs++] = optarg; break;
 		case 'g': f.globs[f.nglobs++] = optarg; break;
 		case 'j': json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		case 'h':
+			fputs(usage_text, stdout);
+			free(f.subs);
+			free(f.globs);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			free(f.subs);
+			free(f.globs);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1)
@@ -105,8 +113,11 @@ int cmd_list(int argc, char **argv)
 
 	struct ksyms_table *tab;
 	int rc = open_table(argv[optind], &in, NULL, &tab);
-	if (rc)
+	if (rc) {
+		free(f.subs);
+		free(f.globs);
 		return rc;
+	}
 	const struct ksyms_info *info = ksyms_table_info(tab);
 	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
 		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lookups: address -> symbol+offset/size the way the kernel's %pS does it
+ * (kernel/kallsyms.c get_symbol_pos and kallsyms_lookup_size_offset, the
+ * same rules from 2.6.10 to 7.2), and name -> symbols the way
+ * kallsyms_lookup_name() does (lowest address first for duplicated static
+ * names).  Indexes are built once; lookups afterwards allocate nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "core/error.h"
+
+/* Symbols that never resolve an address: absolute values (per-cpu offsets,
+ * sizes in System.map), undefined and debugging entries. */
+static bool addressable(char type)
+{
+	return !strchr("AaUuNn", type);
+}
+
+static const char *name_of(const struct ksyms_table *t, uint32_t i)
+{
+	return t->pool + t->name[i];
+}
+
+/* ------------------------------------------------------------------------ */
+/* building */
+
+struct addr_key {
+	uint64_t addr;
+	uint32_t index;
+};
+
+static int cmp_addr_key(const void *a, const void *b)
+{
+	const struct addr_key *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index); /* table order among aliases */
+}
+
+/* Sort the symbols selected by @module_syms into address order. */
+static bool build_addr_index(const struct ksyms_table *t, bool module_syms, size_t *ret_n, uint64_t **ret_addr,
+			     uint32_t **ret_idx)
+{
+	struct addr_key *k = malloc((t->count ? t->count : 1) * sizeof(*k));
+	size_t n = 0;
+	bool sorted = true;
+
+	if (!k)
+		return false;
+	for (size_t i = 0; i < t->count; i++) {
+		if (!addressable(t->type[i]) || (t->module[i] != KS_NO_MODULE) != module_syms)
+			continue;
+		k[n].addr = t->addr[i];
+		k[n].index = (uint32_t)i;
+		if (n && k[n].addr < k[n - 1].addr)
+			sorted = false;
+		n++;
+	}
+	if (!sorted) /* kallsyms and System.map are sorted already */
+		qsort(k, n, sizeof(*k), cmp_addr_key);
+	uint64_t *addr = malloc((n ? n : 1) * sizeof(*addr));
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	if (!addr || !idx) {
+		free(k);
+		free(addr);
+		free(idx);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		addr[i] = k[i].addr;
+		idx[i] = k[i].index;
+	}
+	free(k);
+	*ret_n = n;
+	*ret_addr = addr;
+	*ret_idx = idx;
+	return true;
+}
+
+/* qsort has no context argument in C11: sort (name, address, index)
+ * triples whose name pointers are resolved up front. */
+struct name_key {
+	const char *name;
+	uint64_t addr;
+	uint32_t index;
+};
+
+static int cmp_name_key(const void *a, const void *b)
+{
+	const struct name_key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static bool build_name_index(struct ksyms_table *t)
+{
+	struct ks_index *x = &t->idx;
+	struct name_key *k = malloc((t->count ? t->count : 1) * sizeof(*k));
+
+	x->by_name = malloc((t->count ? t->count : 1) * sizeof(*x->by_name));
+	x->name_cap = 16;
+	while (x->name_cap < t->count * 2)
+		x->name_cap *= 2;
+	x->name_slot = calloc(x->name_cap, sizeof(*x->name_slot));
+	if (!k || !x->by_name || !x->name_slot) {
+		free(k);
+		return false;
+	}
+	for (size_t i = 0; i < t->count; i++) {
+		k[i].name = name_of(t, (uint32_t)i);
+		k[i].addr = t->addr[i];
+		k[i].index = (uint32_t)i;
+	}
+	qsort(k, t->count, sizeof(*k), cmp_name_key);
+	for (size_t i = 0; i < t->count; i++) {
+		x->by_name[i] = k[i].index;
+		if (i && strcmp(k[i].name, k[i - 1].name) == 0)
+			continue;
+		size_t mask = x->name_cap - 1;
+		size_t s = hash_name(k[i].name) & mask;
+		while (x->name_slot[s])
+			s = (s + 1) & mask;
+		x->name_slot[s] = (uint32_t)i + 1;
+	}
+	free(k);
+	return true;
+}
+
+/* The bounds that decide whether the kernel resolves an address at all. */
+static void find_bounds(struct ksyms_table *t)
+{
+	struct ks_index *x = &t->idx;
+	bool init_lo = false, init_hi = false;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (t->module[i] != KS_NO_MODULE)
+			continue;
+		const char *n = name_of(t, (uint32_t)i);
+		char ty = t->type[i];
+		if (n[0] != '_') {
+			if (strchr("dDbBrRgGsS", ty))
+				x->all = true;
+			continue;
+		}
+		if (!x->has_stext && strcmp(n, "_stext") == 0) {
+			x->stext = t->addr[i];
+			x->has_stext = true;
+		} else if (!x->has_etext && strcmp(n, "_etext") == 0) {
+			x->etext = t->addr[i];
+			x->has_etext = true;
+		} else if (!init_lo && strcmp(n, "_sinittext") == 0) {
+			x->sinittext = t->addr[i];
+			init_lo = true;
+		} else if (!init_hi && strcmp(n, "_einittext") == 0) {
+			x->einittext = t->addr[i];
+			init_hi = true;
+		} else if (!x->has_end && strcmp(n, "_end") == 0) {
+			x->end = t->addr[i];
+			x->has_end = true;
+		}
+	}
+	x->has_init = init_lo && init_hi;
+	x->all = x->all && x->has_end;
+}
+
+void ks_index_free(struct ks_index *x)
+{
+	free(x->addr);
+	free(x->by_addr);
+	free(x->mod_addr);
+	free(x->mod_by_addr);
+	free(x->by_name);
+	free(x->name_slot);
+	memset(x, 0, sizeof(*x));
+}
+
+struct ksyms_error *ksyms_table_prepare(struct ksyms_table *t)
+{
+	if (!t)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "no table");
+	if (t->idx.built)
+		return NULL;
+	find_bounds(t);
+	if (!build_addr_index(t, false, &t->idx.n, &t->idx.addr, &t->idx.by_addr) ||
+	    !build_addr_index(t, true, &t->idx.nmod, &t->idx.mod_addr, &t->idx.mod_by_addr) ||
+	    !build_name_index(t)) {
+		ks_index_free(&t->idx);
+		return &ks_enomem;
+	}
+	t->idx.built = true;
+	return NULL;
+}
+
+static bool ready(struct ksyms_table *t)
+{
+	if (!t)
+		return false;
+	if (t->idx.built)
+		return true;
+	struct ksyms_error *err = ksyms_table_prepare(t);
+	ksyms_error_destroy(err);
+	return err == NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* address lookups */
+
+/* Number of entries <= v in the ascending array a[0..n). */
+static size_t upper_bound(const uint64_t *a, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* is_ksym_addr(): CONFIG_KALLSYMS_ALL resolves [_stext, _end), otherwise
+ * only text and init text.  A list without _stext (a partial map) is taken
+ * as it is. */
+static bool kernel_resolves(const struct ks_index *x, uint64_t a)
+{
+	if (!x->has_stext)
+		return x->n && a >= x->addr[0];
+	if (x->all)
+		return a >= x->stext && a < x->end;
+	if (x->has_init && a >= x->sinittext && a < x->einittext)
+		return true;
+	return a >= x->stext && (!x->has_etext || a < x->etext);
+}
+
+/* Where the last symbol ends (kallsyms_lookup_size_offset). */
+static uint64_t last_symbol_end(const struct ks_index *x, uint64_t a)
+{
+	if (x->has_init && a >= x->sinittext && a < x->einittext)
+		return x->einittext;
+	if (x->all)
+		return x->end;
+	return x->has_etext ? x->etext : 0;
+}
+
+static void fill_match(struct ksyms_table *t, const uint64_t *addrs, const uint32_t *idx, size_t n, size_t pos,
+		       uint64_t a, uint64_t end, struct ksyms_match *m)
+{
+	size_t first = pos;
+
+	while (first > 0 && addrs[first - 1] == addrs[pos])
+		first--;
+	ksyms_table_symbol(t, idx[first], &m->sym);
+	m->index = idx[first];
+	m->offset = a - addrs[pos];
+	m->size = end > addrs[pos] ? end - addrs[pos] : 0;
+	m->alias_pos = first;
+	m->aliases = pos - first + 1;
+	(void)n;
+}
+
+/* A module symbol: the kernel knows each module's bounds; a symbol list
+ * does not, so the last symbol of a module covers at most 64 KiB. */
+static bool lookup_module(struct ksyms_table *t, uint64_t a, struct ksyms_match *m)
+{
+	const struct ks_index *x = &t->idx;
+	size_t pos = upper_bound(x->mod_addr, x->nmod, a);
+
+	if (pos == 0)
+		return false;
+	pos--;
+	const char *mod = t->pool + t->module[x->mod_by_addr[pos]];
+	uint64_t end = 0;
+	for (size_t j = pos + 1; j < x->nmod; j++) {
+		if (strcmp(t->pool + t->module[x->mod_by_addr[j]], mod) != 0)
+			break; /* modules do not overlap: the next one starts here */
+		if (x->mod_addr[j] > x->mod_addr[pos]) {
+			end = x->mod_addr[j];
+			break;
+		}
+	}
+	if (!end && a - x->mod_addr[pos] >= 0x10000)
+		return false;
+	fill_match(t, x->mod_addr, x->mod_by_addr, x->nmod, pos, a, end, m);
+	return true;
+}
+
+bool ksyms_table_lookup_addr(struct ksyms_table *t, uint64_t a, struct ksyms_match *ret)
+{
+	if (!ready(t))
+		return false;
+	const struct ks_index *x = &t->idx;
+	if (!kernel_resolves(x, a))
+		return x->nmod && lookup_module(t, a, ret);
+	size_t pos = upper_bound(x->addr, x->n, a);
+	if (pos == 0)
+		return x->nmod && lookup_module(t, a, ret);
+	pos--;
+	uint64_t end = pos + 1 < x->n ? x->addr[pos + 1] : last_symbol_end(x, a);
+	fill_match(t, x->addr, x->by_addr, x->n, pos, a, end, ret);
+	return true;
+}
+
+bool ksyms_table_by_address(struct ksyms_table *t, size_t pos, struct ksyms_symbol *ret, size_t *ret_index)
+{
+	if (!ready(t) || pos >= t->idx.n)
+		return false;
+	if (ret_index)
+		*ret_index = t->idx.by_addr[pos];
+	return ksyms_table_symbol(t, t->idx.by_addr[pos], ret);
+}
+
+/* ------------------------------------------------------------------------ */
+/* name lookups */
+
+size_t ksyms_table_lookup_name(struct ksyms_table *t, const char *name, size_t *ret_pos)
+{
+	if (!name || !ready(t) || !t->count)
+		return 0;
+	const struct ks_index *x = &t->idx;
+	size_t mask = x->name_cap - 1;
+	for (size_t s = hash_name(name) & mask; x->name_slot[s]; s = (s + 1) & mask) {
+		size_t pos = x->name_slot[s] - 1;
+		if (strcmp(name_of(t, x->by_name[pos]), name) != 0)
+			continue;
+		size_t end = pos + 1;
+		while (end < t->count && strcmp(name_of(t, x->by_name[end]), name) == 0)
+			end++;
+		if (ret_pos)
+			*ret_pos = pos;
+		return end - pos;
+	}
+	return 0;
+}
+
+bool ksyms_table_by_name(struct ksyms_table *t, size_t pos, struct ksyms_symbol *ret, size_t *ret_index)
+{
+	if (!ready(t) || pos >= t->count)
+		return false;
+	if (ret_index)
+		*ret_index = t->idx.by_name[pos];
+	return ksyms_table_symbol(t, t->idx.by_name[pos], ret);
+}
