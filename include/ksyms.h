@@ -243,6 +243,15 @@ struct ksyms_find_opts {
 	uint32_t max_symbols;             /**< refuse tables larger than this; 0 = default (4,000,000) */
 };
 
+/** What a symbol table was read from. */
+enum ksyms_source_kind {
+	KSYMS_SOURCE_AUTO = 0,       /**< detect from the content */
+	KSYMS_SOURCE_KALLSYMS,       /**< decoded from a kernel image */
+	KSYMS_SOURCE_SYMTAB,         /**< an ELF .symtab */
+	KSYMS_SOURCE_SYSTEM_MAP,     /**< `nm -n` text: System.map */
+	KSYMS_SOURCE_PROC_KALLSYMS,  /**< /proc/kallsyms text, module lines included */
+};
+
 /** Facts about a decoded table: what `ksyms info` prints. */
 struct ksyms_table_loc {
 	bool present;
@@ -268,6 +277,10 @@ struct ksyms_info {
 	bool relative_base_inferred; /**< the stored word was 0 (boot-time relocation) and was inferred */
 	const char *relative_base_source;
 	struct ksyms_table_loc tables[KSYMS_TAB_COUNT];
+	enum ksyms_source_kind source_kind;
+	/** Every address is 0: a /proc/kallsyms read while kptr_restrict hides them. */
+	bool addresses_hidden;
+	size_t module_symbols;     /**< symbols with a [module] (from /proc/kallsyms) */
 };
 
 /** A symbol table: decoded from an image, or read from a symbol list. */
@@ -299,6 +312,37 @@ struct ksyms_symbol {
 
 /** Fill @p ret with symbol @p i (table order); @return false if @p i is out of range. */
 KSYMS_API bool ksyms_table_symbol(const struct ksyms_table *tab, size_t i, struct ksyms_symbol *ret);
+
+/* ------------------------------------------------------------------------ */
+/** @name Any symbol source */
+
+/** Options for ksyms_table_open(). */
+struct ksyms_source_opts {
+	size_t sz;
+	enum ksyms_source_kind kind;        /**< 0 = detect from the content */
+	const struct ksyms_open_opts *open; /**< for kernel images; may be NULL */
+	const struct ksyms_find_opts *find; /**< for kernel images; may be NULL */
+};
+
+/**
+ * Open any symbol source and read its table: a kernel image (any
+ * container, kallsyms decoded), an ELF with a .symtab and no kallsyms, a
+ * System.map, or a saved or live /proc/kallsyms (module lines included).
+ * Which one is decided from the content unless @p opts says.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_table_open(const char *path, const struct ksyms_source_opts *opts, struct ksyms_table **ret);
+
+/** ksyms_table_open() on an already opened image (its innermost data). */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_table_read(const struct ksyms_image *img, const struct ksyms_source_opts *opts, struct ksyms_table **ret);
+
+/** ksyms_table_open() on a buffer (borrowed only during the call). */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_table_open_mem(const void *data, size_t len, const struct ksyms_source_opts *opts, struct ksyms_table **ret);
+
+/** @return "kallsyms", "ELF .symtab", "System.map", "/proc/kallsyms". */
+KSYMS_API const char *ksyms_source_kind_name(enum ksyms_source_kind kind);
 
 /* ------------------------------------------------------------------------ */
 /** @name Lookups

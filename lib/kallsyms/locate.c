@@ -363,6 +363,7 @@ static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, s
 	if (!t)
 		return &ks_enomem;
 	t->info.source = "kallsyms";
+	t->info.source_kind = KSYMS_SOURCE_KALLSYMS;
 	f->word_size = choose_word_size(ctx, f);
 	err = ks_decode_names(ctx, f, t);
 	if (!err) {

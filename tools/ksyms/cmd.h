@@ -23,13 +23,16 @@ int cmd_gen(int argc, char **argv);
 struct input_opts {
 	struct ksyms_find_opts find;
 	struct ksyms_open_opts open;
+	enum ksyms_source_kind kind; /* --source */
+	bool need_addresses;          /* refuse a /proc/kallsyms whose addresses are hidden */
 };
 
 void input_opts_init(struct input_opts *o);
 #define INPUT_LONG_OPTIONS                                                                   \
 	{ "base", required_argument, NULL, 'B' }, { "arch", required_argument, NULL, 'A' },  \
 	{ "endian", required_argument, NULL, 'E' }, { "bits", required_argument, NULL, 'W' }, \
-	{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' }
+	{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' }, \
+	{ "source", required_argument, NULL, 'S' }
 /* Handle one of INPUT_LONG_OPTIONS; returns false if @opt is not one. Exits on a bad value. */
 bool input_option(struct input_opts *o, int opt, const char *arg);
 
@@ -39,6 +42,8 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **img,
 
 /* Print "ksyms: 'path': message" for an error and destroy it. */
 void report_error(const char *path, struct ksyms_error *err);
+/* Explain that a /proc/kallsyms shows only zero addresses (kptr_restrict). */
+void report_hidden(const char *path);
 void usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 /* Parse a number (decimal, or hex with 0x); exits on garbage. */
 unsigned long long parse_number(const char *what, const char *s);

@@ -74,6 +74,20 @@ bool input_option(struct input_opts *o, int opt, const char *arg)
 	case 'v':
 		verbose++;
 		return true;
+	case 'S':
+		if (strcmp(arg, "auto") == 0)
+			o->kind = KSYMS_SOURCE_AUTO;
+		else if (strcmp(arg, "kallsyms") == 0 || strcmp(arg, "image") == 0)
+			o->kind = KSYMS_SOURCE_KALLSYMS;
+		else if (strcmp(arg, "symtab") == 0)
+			o->kind = KSYMS_SOURCE_SYMTAB;
+		else if (strcmp(arg, "system.map") == 0 || strcmp(arg, "map") == 0)
+			o->kind = KSYMS_SOURCE_SYSTEM_MAP;
+		else if (strcmp(arg, "proc") == 0 || strcmp(arg, "kallsyms-text") == 0)
+			o->kind = KSYMS_SOURCE_PROC_KALLSYMS;
+		else
+			usage_error(NULL, "--source takes auto, kallsyms, symtab, system.map or proc, not '%s'", arg);
+		return true;
 	default:
 		return false;
 	}
@@ -89,6 +103,15 @@ void report_error(const char *path, struct ksyms_error *err)
 	ksyms_error_destroy(err);
 }
 
+void report_hidden(const char *path)
+{
+	fprintf(stderr,
+		"%s: '%s': every address is 0: kptr_restrict hides kernel addresses from this reader; "
+		"read /proc/kallsyms as root with 'sysctl kernel.kptr_restrict=0' (or 1 and CAP_SYSLOG), "
+		"or use a System.map or the kernel image\n",
+		progname, path);
+}
+
 int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_img, struct ksyms_table **ret_tab)
 {
 	struct ksyms_image *img = NULL;
@@ -99,8 +122,17 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_
 		o->open.log_level = o->find.log_level = verbose > 1 ? KSYMS_LOG_DEBUG : KSYMS_LOG_INFO;
 	}
 	err = ksyms_image_open(path, &o->open, &img);
-	if (!err && ret_tab)
-		err = ksyms_table_from_image(img, &o->find, ret_tab);
+	if (!err && ret_tab) {
+		struct ksyms_source_opts so = { .sz = sizeof(so), .kind = o->kind, .open = &o->open, .find = &o->find };
+		err = ksyms_table_read(img, &so, ret_tab);
+		if (!err && ksyms_table_info(*ret_tab)->addresses_hidden && o->need_addresses) {
+			/* say it plainly instead of answering with zeros */
+			ksyms_table_destroy(*ret_tab);
+			report_hidden(path);
+			ksyms_image_destroy(img);
+			return EXIT_BAD_INPUT;
+		}
+	}
 	if (err) {
 		report_error(path, err);
 		ksyms_image_destroy(img);
