@@ -24,6 +24,18 @@ const char *ksyms_source_kind_name(enum ksyms_source_kind kind)
 	}
 }
 
+/* Symbols every vmlinux has, or every module. */
+static bool kernel_like(struct ksyms_table *t)
+{
+	static const char *const marks[] = { "_stext", "start_kernel", "linux_banner", "__this_module" };
+	size_t pos;
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (ksyms_table_lookup_name(t, marks[i], &pos))
+			return true;
+	return false;
+}
+
 static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char *path,
 				       const struct ksyms_source_opts *o, struct ksyms_table **ret)
 {
@@ -38,11 +50,17 @@ static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char
 	struct ksyms_error *err = ksyms_table_from_image(img, o ? o->find : NULL, ret);
 	if (err && kind == KSYMS_SOURCE_AUTO && ksyms_error_code(err) == KSYMS_ERR_NOT_FOUND &&
 	    ks_elf_is_elf(k->data)) {
-		struct ksyms_error *e2 = ks_elfsym_load(k->data, ret);
-		if (!e2) {
+		/* a kernel ELF without kallsyms (a vmlinux built without
+		 * CONFIG_KALLSYMS, a module): its .symtab is the table; any
+		 * other ELF is not a kernel and stays an error */
+		struct ksyms_table *t = NULL;
+		struct ksyms_error *e2 = ks_elfsym_load(k->data, &t);
+		if (!e2 && kernel_like(t)) {
 			ksyms_error_destroy(err);
+			*ret = t;
 			return NULL;
 		}
+		ksyms_table_destroy(t);
 		ksyms_error_destroy(e2);
 	}
 	if (!err)
