@@ -346,7 +346,7 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 	return true;
 }
 
-enum { MIN_SELF_VOTES = 16, SELF_MARGIN = 8, SELF_CANDIDATES = 1 << 16 };
+enum { MIN_SELF_VOTES = 16, SELF_MARGIN = 8, SELF_CANDIDATES = 1 << 16, MAX_SELF_WORDS = 1 << 21 };
 
 bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uint64_t *ret)
 {
@@ -359,7 +359,9 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 		return false;
 	if (!ks_hashmap_init(&votes, SELF_CANDIDATES))
 		return false;
-	for (size_t i = 0; i < nwords; i++) {
+	/* an odd stride samples every alignment of the list_heads evenly */
+	size_t stride = (nwords / MAX_SELF_WORDS) | 1;
+	for (size_t i = 0; i < nwords; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, ctx->be);
 		uint64_t b = (w - i * word) & mask;
 		if ((b & 0xfff) || !pointer_like(w, word) || !plausible_constant(b, 0, word))

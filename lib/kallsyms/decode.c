@@ -7,6 +7,7 @@
  * Names are truncated at KSYM_NAME_LEN - 1 (511 since 6.1) like the
  * kernel's own expansion, which real tables never reach.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kallsyms.h"
@@ -20,38 +21,89 @@ static bool is_type_letter(uint8_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Token expansions copied into 16-byte slots, so that the common short
+ * token is one fixed-size copy instead of a memcpy of variable length. */
+struct token_slots {
+	char slot[256][16];
+	uint8_t len[256];
+	const uint8_t *str[256];
+};
+
+static void fill_slots(const struct ks_tokens *tok, struct token_slots *ts)
+{
+	for (int c = 0; c < 256; c++) {
+		memset(ts->slot[c], 0, sizeof(ts->slot[c]));
+		memcpy(ts->slot[c], tok->str[c], tok->len[c] < 16 ? tok->len[c] : 16);
+		ts->len[c] = tok->len[c];
+		ts->str[c] = tok->str[c];
+	}
+}
+
+/* Expand one entry's codes at @out; returns the length written, capped a
+ * little past MAX_NAME + 1 (the caller truncates).  @out has room for
+ * MAX_NAME + 1 + 256 + 16 bytes. */
+static size_t expand(const struct token_slots *ts, const uint8_t *codes, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t j = 0; j < n && o <= MAX_NAME + 1; j++) {
+		uint8_t c = codes[j];
+		if (ts->len[c] <= 16)
+			memcpy(out + o, ts->slot[c], 16);
+		else
+			memcpy(out + o, ts->str[c], ts->len[c]);
+		o += ts->len[c];
+	}
+	return o;
+}
+
+enum { ENTRY_ROOM = MAX_NAME + 1 + 256 + 16 };
+
 struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_found *f, struct ksyms_table *t)
 {
 	struct span d = ctx->data;
-	const struct ks_tokens *tok = &f->tok;
 	const struct ks_names *nm = &f->names;
 	const uint8_t *p = span_at(d, nm->off, nm->len);
 	uint32_t n = nm->num_syms;
+	struct token_slots *ts = malloc(sizeof(*ts));
 	/* names compress about 3:1; grow if a table compresses better */
-	size_t guess = nm->len * 3 + (size_t)n * 2;
-	char buf[MAX_NAME + 256 + 2];
+	size_t guess = nm->len * 3 + (size_t)n * 2 + ENTRY_ROOM;
 
-	if (!p || !ks_table_reserve(t, n, guess))
-		return p ? &ks_enomem : ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
+	if (!p)
+		return ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
+	if (!ts || !ks_table_reserve(t, n, guess)) {
+		free(ts);
+		return &ks_enomem;
+	}
+	fill_slots(&f->tok, ts);
 	size_t pos = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		size_t len = p[pos++];
 		if (nm->len_bytes == 2 && (len & 0x80))
 			len = (len & 0x7f) | (size_t)p[pos++] << 7;
-		size_t out = 0;
-		for (size_t j = 0; j < len && out <= MAX_NAME; j++) {
-			uint8_t c = p[pos + j];
-			memcpy(buf + out, tok->str[c], tok->len[c]);
-			out += tok->len[c];
+		if (t->pool_cap - t->pool_len < ENTRY_ROOM && !ks_table_reserve(t, 0, t->pool_cap)) {
+			free(ts);
+			return &ks_enomem;
 		}
-		if (out == 0 || !is_type_letter((uint8_t)buf[0]))
+		/* the type letter stays in the pool right before the name */
+		char *out = t->pool + t->pool_len;
+		size_t o = expand(ts, p + pos, len, out);
+		if (o == 0 || !is_type_letter((uint8_t)out[0])) {
+			free(ts);
 			return ks_error_at((int64_t)(nm->off + pos),
 					   "symbol %u in kallsyms_names has no type letter (0x%02x)", i,
-					   out ? (uint8_t)buf[0] : 0);
-		size_t name_len = out - 1 > MAX_NAME ? MAX_NAME : out - 1;
-		if (!ks_table_add(t, 0, buf[0], buf + 1, name_len, NULL))
-			return &ks_enomem;
+					   o ? (uint8_t)out[0] : 0);
+		}
+		size_t name_len = o - 1 > MAX_NAME ? MAX_NAME : o - 1;
+		out[1 + name_len] = 0;
+		t->addr[i] = 0;
+		t->type[i] = out[0];
+		t->name[i] = (uint32_t)(t->pool_len + 1);
+		t->module[i] = KS_NO_MODULE;
+		t->pool_len += name_len + 2;
 		pos += len;
 	}
+	t->count = n;
+	free(ts);
 	return NULL;
 }

@@ -98,6 +98,9 @@ struct ks_ctx {
  * pair; updates *pos past the hit.  Returns false when none is left. */
 bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret);
 
+/* tokens.c: the same, found through the "0".."9" token run (fast path). */
+bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_tokens *ret);
+
 /* names.c: find markers, names and num_syms ending before the token table. */
 bool ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret);
 /* Walk @count entries from @pos; *ret_end receives the offset after them.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The locator's driver: every token-table candidate in the kernel is
- * followed outwards (names, markers, num_syms, addresses); the candidates
- * that decode completely are kept and the largest wins (the step-0 dummy
- * table of 6.12+ builds has zero symbols, and an image can carry a second
- * kernel).  When nothing decodes, the error says how far the best candidate
- * got, so "not a kernel" and "a kernel whose table we misread" differ.
+ * followed outwards (names, markers, num_syms, addresses); the first that
+ * decodes completely is the table (the step-0 dummy table of 6.12+ builds
+ * has zero symbols and never decodes).  When nothing decodes, the error
+ * says how far the best candidate got, so "not a kernel" and "a kernel
+ * whose table we misread" differ.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,20 +137,23 @@ static long find_symbol(const struct ksyms_table *t, const char *name)
  * the table when CONFIG_KALLSYMS_ALL) tie file offsets to addresses. */
 static bool base_from_own_symbols(const struct ksyms_table *t, uint64_t mask, uint64_t *ret)
 {
+	static const char prefix[] = "kallsyms_";
 	bool found = false;
 	uint64_t base = 0;
 
-	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
-		if (!t->info.tables[id].present)
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		if (strncmp(n, prefix, sizeof(prefix) - 1) != 0)
 			continue;
-		long i = find_symbol(t, ksyms_table_id_name(id));
-		if (i < 0)
-			continue;
-		uint64_t b = (t->addr[i] - t->info.tables[id].offset) & mask;
-		if (found && b != base)
-			return false; /* disagreeing anchors: trust none */
-		base = b;
-		found = true;
+		for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+			if (!t->info.tables[id].present || strcmp(n, ksyms_table_id_name(id)) != 0)
+				continue;
+			uint64_t b = (t->addr[i] - t->info.tables[id].offset) & mask;
+			if (found && b != base)
+				return false; /* disagreeing anchors: trust none */
+			base = b;
+			found = true;
+		}
 	}
 	*ret = base;
 	return found;
@@ -390,6 +393,32 @@ static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, s
 	return NULL;
 }
 
+/* Follow one token-table candidate outwards; the table if it decodes. */
+static struct ksyms_table *try_candidate(struct ks_ctx *ctx, struct ks_found *f, struct attempt *att)
+{
+	struct ksyms_table *t = NULL;
+
+	ctx->be = f->tok.be;
+	memset(&f->names, 0, sizeof(f->names));
+	memset(&f->addrs, 0, sizeof(f->addrs));
+	if (!ks_names_find(ctx, &f->tok, &f->names)) {
+		note(att, P_TOKENS, f->tok.table_off, 0, NULL);
+		return NULL;
+	}
+	if (!ks_addrs_find(ctx, f, &f->addrs)) {
+		note(att, P_NAMES, f->names.off, f->names.num_syms, NULL);
+		return NULL;
+	}
+	struct ksyms_error *err = build(ctx, f, &t);
+	if (err) {
+		ks_debug(&ctx->log, "candidate at 0x%zx rejected: %s", f->names.off, ksyms_error_message(err));
+		note(att, P_DECODE, f->names.off, f->names.num_syms, err);
+		return NULL;
+	}
+	ks_info(&ctx->log, "kallsyms: %u symbols, names at 0x%zx", f->names.num_syms, f->names.off);
+	return t;
+}
+
 struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksyms_find_opts *opts,
 				     struct ksyms_table **ret)
 {
@@ -402,43 +431,20 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 	struct attempt att = { .progress = P_NONE };
 	struct ksyms_table *best = NULL;
 	struct ks_found f;
-	size_t pos = 0;
 
 	if (opts) {
 		ctx.log.fn = opts->log;
 		ctx.log.ctx = opts->log_ctx;
 		ctx.log.level = opts->log_level ? opts->log_level : KSYMS_LOG_INFO;
 	}
-	while (ks_tokens_next(&ctx, &pos, &f.tok)) {
-		ctx.be = f.tok.be;
-		memset(&f.names, 0, sizeof(f.names));
-		memset(&f.addrs, 0, sizeof(f.addrs));
-		if (!ks_names_find(&ctx, &f.tok, &f.names)) {
-			note(&att, P_TOKENS, f.tok.table_off, 0, NULL);
-			continue;
-		}
-		if (!ks_addrs_find(&ctx, &f, &f.addrs)) {
-			note(&att, P_NAMES, f.names.off, f.names.num_syms, NULL);
-			continue;
-		}
-		struct ksyms_table *t = NULL;
-		struct ksyms_error *err = build(&ctx, &f, &t);
-		if (err) {
-			ks_debug(&ctx.log, "candidate at 0x%zx rejected: %s", f.names.off, ksyms_error_message(err));
-			note(&att, P_DECODE, f.names.off, f.names.num_syms, err);
-			continue;
-		}
-		ks_info(&ctx.log, "kallsyms: %u symbols, names at 0x%zx", f.names.num_syms, f.names.off);
-		if (!best || t->count > best->count) {
-			ksyms_table_destroy(best);
-			best = t;
-		} else {
-			ksyms_table_destroy(t);
-		}
-		/* the next table cannot start inside this one */
-		if (f.addrs.order == KSYMS_ORDER_NAMES_FIRST && f.addrs.off + f.addrs.size > pos)
-			pos = f.addrs.off + f.addrs.size;
-	}
+	/* A table that decodes completely is the one: every table, marker and
+	 * address check has passed.  The fast path finds real kernels; the
+	 * full scan finds what it misses (tables without digit tokens). */
+	size_t from = 0, pos = 0;
+	while (!best && ks_tokens_by_digits(&ctx, &from, &f.tok))
+		best = try_candidate(&ctx, &f, &att);
+	while (!best && ks_tokens_next(&ctx, &pos, &f.tok))
+		best = try_candidate(&ctx, &f, &att);
 	if (!best)
 		return failure(&att);
 	ksyms_error_destroy(att.err);

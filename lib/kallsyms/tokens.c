@@ -174,3 +174,40 @@ bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret
 	*pos = d.len;
 	return false;
 }
+
+/*
+ * The fast path: every real kernel has digits in its symbol names, so the
+ * token table holds "0", "1", ... "9" as the one-character tokens of codes
+ * 0x30..0x39, back to back.  memmem finds that run at memory speed; the
+ * remaining 208 strings lead to the end of the table and the index right
+ * after it.  Anything unusual (no digits at all) falls back to the full
+ * scan of ks_tokens_next().
+ */
+bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_tokens *ret)
+{
+	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+	struct span d = ctx->data;
+	size_t hit;
+
+	while ((hit = span_find(d, *from, digits, sizeof(digits))) != SIZE_MAX) {
+		*from = hit + 1;
+		size_t pos = hit;
+		bool ok = true;
+		for (int code = '0'; code <= 0xff && ok; code++) {
+			size_t len = span_strnlen(d, pos, MAX_TOKEN_LEN + 1);
+			ok = len != SIZE_MAX && len <= MAX_TOKEN_LEN;
+			pos += len + 1;
+		}
+		for (size_t pad = 0; ok && pad <= KS_MAX_PAD; pad++) {
+			if (pad && !span_is_zero(d, pos + pad - 1, 1))
+				break;
+			unsigned m = 0;
+			const uint8_t *p = span_at(d, pos + pad, KS_TOKEN_INDEX_SIZE);
+			if (p)
+				m = maybe_index(p);
+			if (m && try_index(ctx, pos + pad, m, ret) && ret->table_off + ret->index['0'] == hit)
+				return true;
+		}
+	}
+	return false;
+}
