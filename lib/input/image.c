@@ -38,6 +38,7 @@ struct ksyms_image {
 
 /* Containers with headers first, then bare compressed streams. */
 static ks_unwrap_fn *const unwrappers[] = {
+	ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_bootimg, ks_unwrap_uimage, ks_unwrap_fit,
 	ks_unwrap_codec,
 };
 

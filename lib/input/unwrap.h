@@ -37,6 +37,10 @@ struct ks_unwrapped {
 typedef struct ksyms_error *ks_unwrap_fn(struct span in, const struct ks_unwrap_opts *o, bool *found,
 					 struct ks_unwrapped *ret);
 
+/* Containers with headers (unwrap_<format>.c). */
+ks_unwrap_fn ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_bootimg, ks_unwrap_uimage,
+	ks_unwrap_fit;
+
 /* A compressed stream at offset 0 (unwrap_codec.c). */
 struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,
 				    struct ks_unwrapped *ret);
