@@ -47,21 +47,42 @@ static void bz_version_string(struct span in, size_t setup_end, char *dst, size_
 
 /*
  * Protocols before 2.08 (kernels before 2.6.26) do not say where the
- * payload is; it is the only gzip stream of the protected-mode code, so
- * look for the gzip magic there.
+ * payload is; it is a gzip stream inside the protected-mode code.  The
+ * decompressor itself may hold the three magic bytes, so each candidate
+ * must decode its first TRIAL_BYTES (or end cleanly before) to count.
  */
+enum { OLD_MAX_TRIES = 16, TRIAL_BYTES = 64 * 1024 };
+
+static bool bz_gzip_decodes(struct span s)
+{
+	struct ks_buf out = { 0 };
+	struct ks_decomp_result r;
+	struct ksyms_error *err = ks_decompress(KS_CODEC_GZIP, s, TRIAL_BYTES, &out, &r);
+	bool ok = !err || ksyms_error_code(err) == KSYMS_ERR_TOO_LARGE;
+
+	ksyms_error_destroy(err);
+	ks_buf_free(&out);
+	return ok;
+}
+
 static struct ksyms_error *bz_find_old_payload(struct span in, size_t pm_start, unsigned version,
 					       size_t *ret_off, size_t *ret_len)
 {
-	size_t at = span_find(in, pm_start, "\x1f\x8b\x08", 3);
+	size_t at = pm_start;
 
-	if (at == SIZE_MAX)
-		return ks_error(KSYMS_ERR_UNSUPPORTED,
-				"bzImage: boot protocol %u.%02u states no payload offset and no gzip stream follows "
-				"the setup code at 0x%zx", version >> 8, version & 0xff, pm_start);
-	*ret_off = at;
-	*ret_len = in.len - at;
-	return NULL;
+	for (unsigned tries = 0; tries < OLD_MAX_TRIES; tries++, at++) {
+		at = span_find(in, at, "\x1f\x8b\x08", 3);
+		if (at == SIZE_MAX)
+			break;
+		if (bz_gzip_decodes(span_from(in, at))) {
+			*ret_off = at;
+			*ret_len = in.len - at;
+			return NULL;
+		}
+	}
+	return ks_error(KSYMS_ERR_UNSUPPORTED,
+			"bzImage: boot protocol %u.%02u states no payload offset and no gzip stream that decodes "
+			"follows the setup code at 0x%zx", version >> 8, version & 0xff, pm_start);
 }
 
 struct ksyms_error *ks_unwrap_bzimage(struct span in, const struct ks_unwrap_opts *o, bool *found,
