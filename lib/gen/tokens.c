@@ -23,31 +23,46 @@
 
 enum { NPAIRS = 1 << 16 };
 
+/* How often each pair occurs, and which pairs ever occurred: the search
+ * for the best pair then skips the (many) keys that never did. */
+struct pairs {
+	uint32_t count[NPAIRS];
+	uint64_t seen[NPAIRS / 64];
+};
+
 static unsigned pair_key(uint8_t first, uint8_t second)
 {
 	return first | (unsigned)second << 8;
 }
 
-static void learn(uint32_t *count, const uint8_t *p, size_t n)
+static void learn(struct pairs *c, const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i + 1 < n; i++)
-		count[pair_key(p[i], p[i + 1])]++;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned k = pair_key(p[i], p[i + 1]);
+		c->count[k]++;
+		c->seen[k / 64] |= 1ull << (k % 64);
+	}
 }
 
-static void forget(uint32_t *count, const uint8_t *p, size_t n)
+static void forget(struct pairs *c, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++)
-		count[pair_key(p[i], p[i + 1])]--;
+		c->count[pair_key(p[i], p[i + 1])]--;
 }
 
-/* The most frequent pair; the first one on ties. */
-static unsigned best_pair(const uint32_t *count)
+/* The most frequent pair; the lowest key on ties, as the kernel's upward
+ * scan keeps the first maximum. */
+static unsigned best_pair(const struct pairs *c)
 {
 	unsigned best = 0;
 
-	for (unsigned k = 1; k < NPAIRS; k++)
-		if (count[k] > count[best])
-			best = k;
+	for (unsigned w = 0; w < NPAIRS / 64; w++) {
+		for (uint64_t bits = c->seen[w]; bits; bits &= bits - 1) {
+			unsigned k = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (c->count[k] > c->count[best])
+				best = k;
+		}
+	}
 	return best;
 }
 
@@ -69,7 +84,7 @@ static size_t find_pair(const uint8_t *p, size_t n, uint8_t a, uint8_t b)
 }
 
 /* Replace (a, b) by @code in every symbol that has it. */
-static void compress(struct ks_gen_tokens *t, uint32_t *count, uint8_t a, uint8_t b, uint8_t code)
+static void compress(struct ks_gen_tokens *t, struct pairs *count, uint8_t a, uint8_t b, uint8_t code)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		uint8_t *p = t->code + t->off[i];
@@ -125,7 +140,7 @@ struct codes {
 	uint8_t pair[256][2];
 };
 
-static void fill_codes(struct ks_gen_tokens *t, uint32_t *count, struct codes *c)
+static void fill_codes(struct ks_gen_tokens *t, struct pairs *count, struct codes *c)
 {
 	for (size_t i = 0; i < t->n; i++)
 		for (size_t j = 0; j < t->len[i]; j++)
@@ -136,7 +151,7 @@ static void fill_codes(struct ks_gen_tokens *t, uint32_t *count, struct codes *c
 		if (c->kind[code])
 			continue;
 		unsigned best = best_pair(count);
-		if (count[best] == 0)
+		if (count->count[best] == 0)
 			break;
 		c->kind[code] = 2;
 		c->pair[code][0] = (uint8_t)(best & 0xff);
@@ -175,7 +190,7 @@ struct ksyms_error *ks_gen_tokens_build(const struct ks_gen_list *l, struct ks_g
 {
 	struct ks_gen_tokens t = { 0 };
 	struct codes *c = calloc(1, sizeof(*c));
-	uint32_t *count = calloc(NPAIRS, sizeof(*count));
+	struct pairs *count = calloc(1, sizeof(*count));
 	struct ksyms_error *err = c && count ? load_symbols(l, &t) : &ks_enomem;
 
 	if (!err) {

@@ -123,8 +123,9 @@ bool ks_gen_wrap_head(struct ks_buf *out, const struct ks_gen_target *t, bool el
 	size_t hdr = elf ? ehdr_size(t->word) + phdr_size(t->word) : 0;
 	size_t blen = strlen(banner);
 
-	/* the driver checks that the banner fits */
-	if (!ks_buf_zeros(out, hdr))
+	/* the driver checks that the banner fits; reserving first also keeps
+	 * ks_buf_zeros() off a NULL buffer when there is no header */
+	if (!ks_buf_reserve(out, KS_GEN_TABLES_OFFSET) || !ks_buf_zeros(out, hdr))
 		return false;
 	if (elf)
 		put_ehdr(out->p, t, e_machine);
