@@ -397,8 +397,12 @@ int cmd_gen(int argc, char **argv)
 		symbols_free(&s);
 		return rc;
 	}
-	if (!a.has_base)
+	if (!a.has_base) {
 		a.opts.base = default_base(&s);
+		/* a 64-bit address in a 32-bit list is reported on its symbol */
+		if (a.opts.word_size == 4)
+			a.opts.base &= 0xffffffffu;
+	}
 	struct ksyms_error *err = ksyms_generate(s.v, s.n, &a.opts, &r);
 	if (err) {
 		report_error(a.input, err);
