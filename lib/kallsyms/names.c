@@ -211,7 +211,7 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 	bool best = false;
 
 	for (size_t q = hi; q + 1 > lo; q--) {
-		for (unsigned ns = 4; ns <= 8; ns += 4) {
+		for (unsigned ns = m->size; ns <= 8; ns += 4) { /* pointer-wide markers: pointer-wide count */
 			uint64_t v;
 			if (!span_word(d, q, ns, m->be, &v) || v < nmin || v > nmax)
 				continue;
