@@ -70,8 +70,10 @@ static const struct pattern prefixes[] = {
 	{ "__kvm_nvhe_", E510 },
 	{ "__kvm_nvhe_$", E61 | NEW },
 	{ "__kvm_nvhe_.L", E61 | NEW },
-	{ "__pi_$", NEW },
-	{ "__pi_.L", NEW },
+	/* arm64/riscv PIE-namespace locals: still in Debian 6.12.107's
+	 * System.map and /proc/kallsyms, dropped by 7.x mksysmap */
+	{ "__pi_$", E70 },
+	{ "__pi_.L", E70 },
 	/* linker stubs; 6.4+ mksysmap matches every __<alnum>*Thunk_ instead */
 	{ "__AArch64ADRPThunk_", OLD },
 	{ "__ARMV5PILongThunk_", OLD },
