@@ -64,12 +64,16 @@ static bool zimage_header(struct span in, struct zimage *z)
 	return true;
 }
 
-/* Decompressed data that looks like the kernel a zImage carries. */
-static bool zimage_kernel_like(const struct ks_buf *out, size_t zimage_size)
+/* How much a candidate's output looks like the kernel a zImage carries. */
+enum zfit { ZFIT_NO, ZFIT_BIG, ZFIT_BANNER };
+
+static enum zfit zimage_fit(const struct ks_buf *out, size_t zimage_size)
 {
 	size_t off, len;
 
-	return out->len > zimage_size || ks_kernel_banner(span_make(out->p, out->len, 0), &off, &len);
+	if (ks_kernel_banner(span_make(out->p, out->len, 0), &off, &len))
+		return ZFIT_BANNER;
+	return out->len > zimage_size ? ZFIT_BIG : ZFIT_NO;
 }
 
 struct zsearch {
@@ -78,11 +82,16 @@ struct zsearch {
 	struct ks_decomp_result r;
 	struct ksyms_error *unsupported; /* a candidate this build cannot decode */
 	unsigned tries;
+	bool has_big;              /* a candidate bigger than the zImage, no banner */
+	size_t big_off;
+	enum ks_codec big_codec;
 };
 
-/* Try the candidate stream at @off; true if it is the kernel (in @out). */
-static bool zimage_try(struct span img, size_t off, enum ks_codec c, const struct ks_unwrap_opts *o,
-		       struct zsearch *s, struct ks_buf *out, struct ksyms_error **err)
+/* Decompress the candidate at @off into @out, noting it in @s; ZFIT_NO if
+ * it is not a stream, or *err for trouble that must be reported (the
+ * output cap, memory). */
+static enum zfit zimage_try(struct span img, size_t off, enum ks_codec c, const struct ks_unwrap_opts *o,
+			    struct zsearch *s, struct ks_buf *out, struct ksyms_error **err)
 {
 	struct ks_decomp_result r;
 
@@ -90,31 +99,37 @@ static bool zimage_try(struct span img, size_t off, enum ks_codec c, const struc
 		if (!s->unsupported)
 			s->unsupported = ks_error_wrap(ks_decompress(c, img, 0, out, &r), "ARM zImage: %s stream at 0x%zx",
 						       ks_codec_name(c), off);
-		return false;
+		return ZFIT_NO;
 	}
 	s->tries++;
+	s->off = off;
+	s->codec = c;
 	out->len = 0;
 	*err = ks_decompress(c, span_from(img, off), o->max_output, out, &r);
 	if (*err) {
 		enum ksyms_error_code code = ksyms_error_code(*err);
 		ks_debug(o->log, "zImage: %s candidate at 0x%zx: %s", ks_codec_name(c), off, ksyms_error_message(*err));
-		if (code == KSYMS_ERR_TOO_LARGE || code == KSYMS_ERR_NOMEM)
-			return false; /* real trouble: report it */
-		ksyms_error_destroy(*err);
-		*err = NULL;
-		return false;
+		if (code != KSYMS_ERR_TOO_LARGE && code != KSYMS_ERR_NOMEM) {
+			ksyms_error_destroy(*err);
+			*err = NULL;
+		}
+		return ZFIT_NO;
 	}
-	if (!zimage_kernel_like(out, img.len)) {
+	enum zfit fit = zimage_fit(out, img.len);
+	if (fit != ZFIT_BANNER)
 		ks_debug(o->log, "zImage: %s candidate at 0x%zx gives %zu bytes with no kernel banner", ks_codec_name(c),
 			 off, out->len);
-		return false;
-	}
-	s->off = off;
-	s->codec = c;
 	s->r = r;
-	return true;
+	return fit;
 }
 
+/*
+ * The first candidate whose output has a "Linux version " banner wins.
+ * Failing that, the first whose output is bigger than the zImage (a
+ * kernel without a banner is odd, but its stream still decompresses to
+ * more than the decompressor holds); it is decompressed again at the end
+ * rather than kept while the search goes on.
+ */
 static struct ksyms_error *zimage_search(struct span img, const struct ks_unwrap_opts *o, struct zsearch *s,
 					 struct ks_buf *out)
 {
@@ -124,14 +139,25 @@ static struct ksyms_error *zimage_search(struct span img, const struct ks_unwrap
 	for (size_t off = 0; off < img.len && s->tries < ZI_MAX_TRIES; off++) {
 		if (!ks_codec_detect(img, off, &c))
 			continue;
-		if (zimage_try(img, off, c, o, s, out, &err)) {
-			ksyms_error_destroy(s->unsupported);
-			return NULL;
+		enum zfit fit = zimage_try(img, off, c, o, s, out, &err);
+		if (fit == ZFIT_BANNER || err)
+			break;
+		if (fit == ZFIT_BIG && !s->has_big) {
+			s->has_big = true;
+			s->big_off = off;
+			s->big_codec = c;
 		}
-		if (err) {
-			ksyms_error_destroy(s->unsupported);
-			return ks_error_wrap(err, "ARM zImage: %s stream at 0x%zx", ks_codec_name(c), off);
-		}
+		s->codec = KS_CODEC_COUNT;
+	}
+	if (!err && s->codec == KS_CODEC_COUNT && s->has_big)
+		(void)zimage_try(img, s->big_off, s->big_codec, o, s, out, &err);
+	if (err) {
+		ksyms_error_destroy(s->unsupported);
+		return ks_error_wrap(err, "ARM zImage: %s stream at 0x%zx", ks_codec_name(s->codec), s->off);
+	}
+	if (s->codec != KS_CODEC_COUNT) {
+		ksyms_error_destroy(s->unsupported);
+		return NULL;
 	}
 	if (s->unsupported)
 		return s->unsupported;
@@ -143,7 +169,7 @@ struct ksyms_error *ks_unwrap_zimage(struct span in, const struct ks_unwrap_opts
 				     struct ks_unwrapped *ret)
 {
 	struct zimage z = { 0 };
-	struct zsearch s = { 0 };
+	struct zsearch s = { .codec = KS_CODEC_COUNT };
 	struct span img = { 0 };
 	char dtb[64] = "";
 	size_t dtb_size;

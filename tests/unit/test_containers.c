@@ -228,7 +228,7 @@ static void test_bzimage(void)
 
 enum zi_kind { ZI_LE, ZI_BE8, ZI_BE32 };
 
-static void make_zimage(struct ks_buf *b, enum zi_kind kind, bool dtb)
+static void make_zimage_of(struct ks_buf *b, enum zi_kind kind, bool dtb, const struct ks_buf *gz, size_t size)
 {
 	bool be = kind == ZI_BE32;
 
@@ -241,12 +241,45 @@ static void make_zimage(struct ks_buf *b, enum zi_kind kind, bool dtb)
 	put32(b, 0x34, 0x45454545, be);
 	/* a false candidate first: a gzip magic that is not a stream */
 	put(b, 0x200, "\x1f\x8b\x08\x00garbage-not-a-stream", 24);
-	put(b, 0x1000, kernel_gz.p, kernel_gz.len);
-	put32(b, b->len, (uint32_t)kernel.len, false);
+	put(b, 0x1000, gz->p, gz->len);
+	put32(b, b->len, (uint32_t)size, false);
 	ks_buf_align(b, 8) ? (void)0 : abort();
 	put32(b, 0x2c, (uint32_t)b->len, be);
 	if (dtb)
 		append_dtb(b, 0x80);
+}
+
+static void make_zimage(struct ks_buf *b, enum zi_kind kind, bool dtb)
+{
+	make_zimage_of(b, kind, dtb, &kernel_gz, kernel.len);
+}
+
+/* No banner, but far bigger than the zImage: still taken, after the search. */
+static void test_zimage_no_banner(void)
+{
+	struct ks_buf k = { 0 }, gz = { 0 }, b;
+
+	if (!ks_buf_zeros(&k, 1 << 20))
+		abort();
+	for (size_t i = 0; i < k.len; i += 64)
+		k.p[i] = (uint8_t)i;
+	gzip_into(&gz, k.p, k.len);
+	make_zimage_of(&b, ZI_LE, false, &gz, k.len);
+	check_chain(&b, "zImage -> raw", &k);
+
+	/* past the output cap: the cap's error, not "no kernel found" */
+	KSYMS_OPTS(ksyms_open_opts, oo, .max_output = 4096);
+	struct ksyms_image *img = NULL;
+	struct ksyms_error *err = ksyms_image_open_mem(b.p, b.len, &oo, &img);
+	CHECK(err && ksyms_error_code(err) == KSYMS_ERR_TOO_LARGE);
+	CHECK(err && strstr(ksyms_error_message(err), "ARM zImage: gzip stream at 0x1000") != NULL);
+	if (err)
+		printf("# %s\n", ksyms_error_message(err));
+	ksyms_error_destroy(err);
+	ksyms_image_destroy(img);
+	ks_buf_free(&b);
+	ks_buf_free(&gz);
+	ks_buf_free(&k);
 }
 
 static void test_zimage(void)
@@ -696,6 +729,7 @@ int main(void)
 	gzip_into(&kernel_gz, kernel.p, kernel.len);
 	test_bzimage();
 	test_zimage();
+	test_zimage_no_banner();
 	test_zboot();
 	test_bootimg();
 	test_uimage();
