@@ -14,6 +14,8 @@
  * The address values follow the mode and are refused, as the build
  * refuses them, when they do not fit.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,16 +84,16 @@ static struct ksyms_error *put_len(struct emit *e, size_t i, uint32_t len)
 
 	if (e->t->layout.name_len_bytes == 2) {
 		if (len > 0x3fff)
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' compresses to %u bytes, more than 0x3fff",
-					e->l->v[i].name, len);
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
+					"symbol '%s' compresses to %u bytes, more than 0x3fff", e->l->v[i].name, len);
 		if (len > 0x7f) {
 			b[0] = (uint8_t)(0x80 | (len & 0x7f));
 			b[1] = (uint8_t)(len >> 7);
 			n = 2;
 		}
 	} else if (len > 0xff) {
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' compresses to %u bytes, more than a length byte holds",
-				e->l->v[i].name, len);
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
+				"symbol '%s' compresses to %u bytes, more than 255", e->l->v[i].name, len);
 	}
 	return ks_buf_append(e->out, b, n) ? NULL : &ks_enomem;
 }
@@ -189,10 +191,20 @@ static bool relative_base(const struct ks_gen_list *l, uint64_t *ret)
 	return false;
 }
 
-static struct ksyms_error *out_of_range(const struct ks_gen_sym *s, const char *mode, const char *why)
+/* "symbol X at A does not fit MODE offsets: WHY", WHY with its arguments. */
+static struct ksyms_error *out_of_range(const struct ks_gen_sym *s, const char *mode, const char *why, ...)
+	KS_PRINTF(3, 4);
+
+static struct ksyms_error *out_of_range(const struct ks_gen_sym *s, const char *mode, const char *why, ...)
 {
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, why);
+	vsnprintf(reason, sizeof(reason), why, ap);
+	va_end(ap);
 	return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' at 0x%llx does not fit %s offsets: %s", s->name,
-			(unsigned long long)s->addr, mode, why);
+			(unsigned long long)s->addr, mode, reason);
 }
 
 /* The s32/u32 value of one kallsyms_offsets entry at file offset @at. */
@@ -203,8 +215,10 @@ static struct ksyms_error *offset_value(const struct emit *e, size_t i, uint64_t
 
 	switch (e->t->layout.addr_mode) {
 	case KSYMS_ADDR_RELATIVE:
+		/* e.g. x86-64 per-cpu symbols at 0 without --absolute-percpu */
 		if (s->addr - relbase > UINT32_MAX)
-			return out_of_range(s, mode, "more than 4 GiB above the lowest symbol");
+			return out_of_range(s, mode, "more than 4 GiB above the lowest symbol, '%s' at 0x%llx",
+					    e->l->v[0].name, (unsigned long long)relbase);
 		*ret = (uint32_t)(s->addr - relbase);
 		return NULL;
 	case KSYMS_ADDR_RELATIVE_PERCPU:
@@ -215,7 +229,8 @@ static struct ksyms_error *offset_value(const struct emit *e, size_t i, uint64_t
 		} else {
 			/* relbase - 1 - addr, in [INT32_MIN, -1] */
 			if (s->addr - relbase > INT32_MAX)
-				return out_of_range(s, mode, "more than 2 GiB above the lowest symbol");
+				return out_of_range(s, mode, "more than 2 GiB above the lowest symbol, 0x%llx",
+						    (unsigned long long)relbase);
 			*ret = (uint32_t)(relbase - 1 - s->addr);
 		}
 		return NULL;

@@ -294,8 +294,8 @@ struct ksyms_error *ks_gen_filter(struct ks_gen_list *l, const struct ks_gen_fil
 	if (o->absolute_percpu) {
 		find_range(l, &pc);
 		if (!pc.has_start || !pc.has_end)
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
-					"absolute per-cpu symbols need __per_cpu_start and __per_cpu_end among the symbols");
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "absolute per-cpu symbols need "
+					"__per_cpu_start and __per_cpu_end among the symbols");
 	}
 	if (o->text_only) {
 		struct text_ctx t = { .era = o->era,

@@ -57,8 +57,8 @@ static struct ksyms_error *check_placement(const struct ksyms_layout *l, int wor
 		return invalid("the layout has no table order");
 	if ((l->seqs == KSYMS_SEQS_AFTER_MARKERS && names_first) ||
 	    (l->seqs == KSYMS_SEQS_AFTER_ADDRESSES && !names_first) || (unsigned)l->seqs > KSYMS_SEQS_AFTER_ADDRESSES)
-		return invalid("kallsyms_seqs_of_names follows the markers only in the addresses-first order (6.2, 6.3) "
-			       "and the addresses only in the names-first order (6.4+)");
+		return invalid("kallsyms_seqs_of_names follows the markers only in the addresses-first "
+			       "order (6.2, 6.3) and the addresses only in the names-first order (6.4+)");
 	if ((l->addr_mode == KSYMS_ADDR_PC_RELATIVE || l->addr_mode == KSYMS_ADDR_ABSOLUTE32) && !names_first)
 		return invalid("7.0 offsets exist only in the names-first order");
 	if (l->addr_mode == KSYMS_ADDR_ABSOLUTE32 && word != 4)
@@ -111,16 +111,18 @@ static struct ksyms_error *check_opts(const struct ksyms_gen_opts *o)
 	if (o->word_size == 4 && o->base > UINT32_MAX)
 		return invalid("the base address does not fit a 32-bit kernel");
 	if (o->banner && (strlen(o->banner) > KS_GEN_MAX_BANNER || !printable(o->banner)))
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "the banner must be printable ASCII of at most %d characters",
-				KS_GEN_MAX_BANNER);
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
+				"the banner must be printable ASCII of at most %d characters", KS_GEN_MAX_BANNER);
 	return NULL;
 }
 
 /* ------------------------------------------------------------------------ */
 
-static bool is_letter(char c)
+/* What nm prints as a type: a letter almost always, but also '?' (an
+ * unknown section, ppc's __nosave_begin), which the build stores as is. */
+static bool is_nm_type(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return c > ' ' && c < 0x7f;
 }
 
 static struct ksyms_error *load(const struct ksyms_gen_symbol *syms, size_t count, struct ks_gen_list *l)
@@ -138,8 +140,8 @@ static struct ksyms_error *load(const struct ksyms_gen_symbol *syms, size_t coun
 		const struct ksyms_gen_symbol *s = &syms[i];
 		if (!s->name || !s->name[0])
 			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol %zu has no name", i);
-		if (!is_letter(s->type))
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' has type 0x%02x, not an nm type letter",
+		if (!is_nm_type(s->type))
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' has type 0x%02x, not an nm type",
 					s->name, (unsigned char)s->type);
 		size_t len = strlen(s->name);
 		l->v[i] = (struct ks_gen_sym){ .addr = s->addr, .name = s->name, .seq = (uint32_t)i, .type = s->type,
@@ -157,8 +159,8 @@ static struct ksyms_error *check_kept(const struct ks_gen_list *l, const struct 
 	if (!l->n)
 		return invalid("no symbol is left after filtering");
 	if (o->layout.seqs && o->layout.seqs_entry_size == 3 && l->n > 0xffffff)
-		return ks_error(KSYMS_ERR_TOO_LARGE, "%zu symbols are more than 3-byte kallsyms_seqs_of_names entries index",
-				l->n);
+		return ks_error(KSYMS_ERR_TOO_LARGE,
+				"%zu symbols are more than 3-byte kallsyms_seqs_of_names entries index", l->n);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ks_gen_sym *s = &l->v[i];
 		if (s->name_len >= max_len)
@@ -166,8 +168,9 @@ static struct ksyms_error *check_kept(const struct ks_gen_list *l, const struct 
 					"symbol '%.40s...' is %u characters long; this layout's KSYM_NAME_LEN is %zu",
 					s->name, s->name_len, max_len);
 		if (o->word_size == 4 && s->addr > UINT32_MAX)
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "symbol '%s' at 0x%llx does not fit a 32-bit kernel",
-					s->name, (unsigned long long)s->addr);
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
+					"symbol '%s' at 0x%llx does not fit a 32-bit kernel", s->name,
+					(unsigned long long)s->addr);
 	}
 	return NULL;
 }

@@ -164,8 +164,8 @@ static bool arch_fits_order(const char *arch, bool be)
 static const char *family_member(const char *arch, unsigned word)
 {
 	static const char *const family[][2] = {
-		{ "i386", "x86_64" },	{ "arm", "arm64" },	    { "powerpc", "powerpc64" }, { "sparc", "sparc64" },
-		{ "s390", "s390x" },	{ "mips", "mips64" },	    { "riscv32", "riscv64" },	{ "parisc", "parisc64" },
+		{ "i386", "x86_64" }, { "arm", "arm64" },   { "powerpc", "powerpc64" }, { "sparc", "sparc64" },
+		{ "s390", "s390x" },  { "mips", "mips64" }, { "riscv32", "riscv64" },   { "parisc", "parisc64" },
 	};
 
 	for (size_t i = 0; i < sizeof(family) / sizeof(family[0]); i++)

@@ -174,6 +174,11 @@ check "6.4 filters nm output back to the fixture" "" roundtrip "$tmp/dirty.map" 
 check "7.0 --no-filter keeps what the filters drop" "" sh -c \
 	"'$ksyms' gen --layout 7.0 --no-filter --elf -o '$tmp/nf' '$tmp/dirty.map' && '$ksyms' list '$tmp/nf' | grep -q ' U printk\$'"
 
+# nm's '?' type (ppc64 __nosave_begin, in System.map) is stored as is
+{ head -2 "$full64"; echo "ffffffff81000000 ? __nosave_begin"; tail -n +3 "$full64"; } >"$tmp/unknown"
+check "a '?' symbol" "decoder: decode.c accepts only letters as the type" \
+	roundtrip "$tmp/unknown" "$tmp/unknown" "" -- --layout 6.4
+
 # Input forms: stdin, module lines of /proc/kallsyms, CRLF
 { cat "$full64"; printf 'ffffffffc0001000 t mod_fn\t[some_mod]\n'; } >"$tmp/proc"
 check "module lines are skipped" "" roundtrip "$tmp/proc" "$full64" "" -- --layout 6.4
@@ -214,8 +219,8 @@ bad() { # DESCRIPTION WANT_RC FILE [ARGS]
 { head -3 "$full64"; echo "not a symbol line at all"; } >"$tmp/malformed"
 bad "malformed line" 1 "$tmp/malformed"
 grep -q "malformed.map':4:\|malformed':4:" "$tmp/err" && ok "the error names file:line" || not_ok "no file:line in $(cat "$tmp/err")"
-{ echo "ffffffff81000000 ? odd"; } >"$tmp/badtype"
-bad "type '?'" 1 "$tmp/badtype"
+printf 'ffffffff81000000 \001 odd\n' >"$tmp/badtype"
+bad "control character as type" 1 "$tmp/badtype"
 { echo "ffffffff81000000 TT two_letters"; } >"$tmp/badtype2"
 bad "two-letter type" 1 "$tmp/badtype2"
 { echo "xyz T name"; } >"$tmp/badaddr"

@@ -506,8 +506,14 @@ static void test_refusals(void)
 	ksyms_free(r.data);
 
 	s[1] = ok[1];
+	s[1].type = ' ';
+	CHECK(refused(s, 2, &o, "type ' '"));
+	s[1].type = '\x80';
+	CHECK(refused(s, 2, &o, "type 0x80"));
+	/* nm's '?' (ppc __nosave_begin) is stored as is */
 	s[1].type = '?';
-	CHECK(refused(s, 2, &o, "type '?'"));
+	CHECK(!ksyms_generate(s, 2, &o, &r));
+	ksyms_free(r.data);
 	s[1] = ok[1];
 	s[1].name = "";
 	CHECK(refused(s, 2, &o, "empty name"));
@@ -620,7 +626,8 @@ static void add(struct synth *s, uint64_t addr, char type, const char *name)
 		s->pool = realloc(s->pool, s->pool_cap);
 	}
 	memcpy(s->pool + s->pool_len, name, len);
-	s->v[s->n++] = (struct ksyms_gen_symbol){ .addr = addr, .type = type, .name = (const char *)(uintptr_t)s->pool_len };
+	s->v[s->n++] = (struct ksyms_gen_symbol){ .addr = addr, .type = type,
+						  .name = (const char *)(uintptr_t)s->pool_len };
 	s->pool_len += len;
 }
 
@@ -826,10 +833,12 @@ static bool same_tables(const struct ksyms_info *info, const struct ksyms_gen_re
 		const struct ksyms_table_loc *d = &info->tables[id], *g = &r->tables[written_id(id, swap)];
 		if (d->present != g->present || d->offset != g->offset || d->size != g->size ||
 		    (addresses && d->address != g->address)) {
-			printf("# %s: decoded %d at 0x%llx (%llx, %llu bytes), written %d at 0x%llx (%llx, %llu bytes)\n",
+			printf("# %s: decoded %d at 0x%llx (%llx, %llu bytes), "
+			       "written %d at 0x%llx (%llx, %llu bytes)\n",
 			       ksyms_table_id_name(id), d->present, (unsigned long long)d->offset,
 			       (unsigned long long)d->address, (unsigned long long)d->size, g->present,
-			       (unsigned long long)g->offset, (unsigned long long)g->address, (unsigned long long)g->size);
+			       (unsigned long long)g->offset, (unsigned long long)g->address,
+			       (unsigned long long)g->size);
 			return false;
 		}
 	}
@@ -887,8 +896,9 @@ static bool decodes_exactly(const struct ksyms_gen_result *r, const struct ksyms
 		const struct ksyms_info *info = ksyms_table_info(tab);
 		bool addresses = o->elf || find->has_base;
 		ok = same_symbols(tab, kept) && same_layout(&info->layout, o) &&
-		     same_tables(info, r, addresses, info->layout.addr_mode != o->layout.addr_mode) && info->word_size == o->word_size &&
-		     info->byte_order == o->byte_order && info->num_syms == kept->n &&
+		     same_tables(info, r, addresses, info->layout.addr_mode != o->layout.addr_mode) &&
+		     info->word_size == o->word_size && info->byte_order == o->byte_order &&
+		     info->num_syms == kept->n &&
 		     (o->layout.name_len_bytes == 1 || info->long_names_seen) && info->banner &&
 		     strncmp(info->banner, "Linux version 0.0.0-ksyms-gen", 29) == 0;
 		if (!ok)

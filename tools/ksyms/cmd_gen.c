@@ -122,9 +122,10 @@ static bool parse_address(const char *s, uint64_t *ret)
 	return n > 0;
 }
 
-static bool is_letter(char c)
+/* nm types are letters, and '?' for symbols in unknown sections */
+static bool is_type(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return c > ' ' && c < 0x7f;
 }
 
 static bool is_module_field(const char *s)
@@ -146,7 +147,7 @@ static enum line_result parse_line(char *line, struct symbols *s)
 		return LINE_OK;
 	if (n == 4 && is_module_field(f[3]))
 		return LINE_OK; /* a module symbol of /proc/kallsyms: "name\t[mod]" */
-	if (n != 3 || !parse_address(f[0], &addr) || f[1][1] || !is_letter(f[1][0]))
+	if (n != 3 || !parse_address(f[0], &addr) || f[1][1] || !is_type(f[1][0]))
 		return LINE_MALFORMED;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
