@@ -242,6 +242,24 @@ static uint64_t default_base(const struct symbols *s)
 	return lo & ~0xfffull;
 }
 
+static int parse_bits(const char *arg)
+{
+	unsigned long long b = parse_number("word size", arg);
+
+	if (b != 32 && b != 64)
+		usage_error(usage_text, "--bits takes 32 or 64, not '%s'", arg);
+	return (int)(b / 8);
+}
+
+static enum ksyms_byte_order parse_endian(const char *arg)
+{
+	if (strcmp(arg, "little") == 0 || strcmp(arg, "le") == 0)
+		return KSYMS_ENDIAN_LITTLE;
+	if (strcmp(arg, "big") == 0 || strcmp(arg, "be") == 0)
+		return KSYMS_ENDIAN_BIG;
+	usage_error(usage_text, "--endian takes 'little' or 'big', not '%s'", arg);
+}
+
 static void parse_args(int argc, char **argv, struct gen_args *a)
 {
 	static const struct option longopts[] = {
@@ -262,21 +280,8 @@ static void parse_args(int argc, char **argv, struct gen_args *a)
 		case 'o': a->out = optarg; break;
 		case 'f': a->force = true; break;
 		case 'l': a->layout = optarg; break;
-		case 'W': {
-			unsigned long long b = parse_number("word size", optarg);
-			if (b != 32 && b != 64)
-				usage_error(usage_text, "--bits takes 32 or 64, not '%s'", optarg);
-			o->word_size = (int)(b / 8);
-			break;
-		}
-		case 'E':
-			if (strcmp(optarg, "little") == 0 || strcmp(optarg, "le") == 0)
-				o->byte_order = KSYMS_ENDIAN_LITTLE;
-			else if (strcmp(optarg, "big") == 0 || strcmp(optarg, "be") == 0)
-				o->byte_order = KSYMS_ENDIAN_BIG;
-			else
-				usage_error(usage_text, "--endian takes 'little' or 'big', not '%s'", optarg);
-			break;
+		case 'W': o->word_size = parse_bits(optarg); break;
+		case 'E': o->byte_order = parse_endian(optarg); break;
 		case 'B': a->has_base = true; o->base = parse_number("base address", optarg); break;
 		case 'e': o->elf = true; break;
 		case 'n': o->filter = false; break;
@@ -372,12 +377,23 @@ static void summary(const struct gen_args *a, const struct ksyms_gen_result *r, 
 		a->out, r->num_syms, input, a->layout, a->opts.word_size * 8,
 		a->opts.byte_order == KSYMS_ENDIAN_BIG ? "big" : "little", a->opts.elf ? "ELF" : "raw", r->size,
 		(unsigned long long)a->opts.base);
-	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+	/* in file order, the order of the layout */
+	for (uint64_t after = 0, next;; after = next + 1) {
+		int id = -1;
+		next = UINT64_MAX;
+		for (int i = 0; i < KSYMS_TAB_COUNT; i++) {
+			const struct ksyms_table_loc *l = &r->tables[i];
+			if (l->present && l->offset >= after && l->offset < next) {
+				next = l->offset;
+				id = i;
+			}
+		}
+		if (id < 0)
+			break;
 		const struct ksyms_table_loc *l = &r->tables[id];
-		if (l->present)
-			fprintf(f, "  %-24s offset 0x%-8llx address 0x%016llx size %llu\n", ksyms_table_id_name(id),
-				(unsigned long long)l->offset, (unsigned long long)l->address,
-				(unsigned long long)l->size);
+		fprintf(f, "  %-24s offset 0x%-8llx address 0x%0*llx size %llu\n", ksyms_table_id_name(id),
+			(unsigned long long)l->offset, a->opts.word_size * 2, (unsigned long long)l->address,
+			(unsigned long long)l->size);
 	}
 }
 
