@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(ksyms_table_symbol(tab, i, &s));
 		check(s.name != NULL);
 		if (info->source_kind == KSYMS_SOURCE_KALLSYMS)
-			check((s.type >= 'a' && s.type <= 'z') || (s.type >= 'A' && s.type <= 'Z'));
+			check((s.type >= 'a' && s.type <= 'z') || (s.type >= 'A' && s.type <= 'Z') || s.type == '?');
 	}
 	for (size_t i = 0; i < n && i < 64; i++) {
 		struct ksyms_symbol s;

@@ -405,8 +405,9 @@ struct ksyms_gen_opts {
 	int word_size;                    /**< 4 or 8 */
 	enum ksyms_byte_order byte_order; /**< little or big */
 	uint64_t base;                    /**< virtual address of the image's first byte */
-	/** Apply the kernel build's filters (kallsyms-format.md section 4) before
-	 *  encoding; if false, every input symbol is kept. */
+	/** Apply the kernel build's ignore lists (kallsyms-format.md section 4)
+	 *  before encoding; if false, they are skipped (text_only and
+	 *  absolute_percpu still apply). */
 	bool filter;
 	/** Keep only text symbols, as a build without CONFIG_KALLSYMS_ALL does. */
 	bool text_only;

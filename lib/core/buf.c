@@ -46,6 +46,8 @@ bool ks_buf_append(struct ks_buf *b, const void *p, size_t n)
 
 bool ks_buf_zeros(struct ks_buf *b, size_t n)
 {
+	if (n == 0)
+		return true; /* b->p may still be NULL */
 	if (!ks_buf_reserve(b, n))
 		return false;
 	memset(b->p + b->len, 0, n);

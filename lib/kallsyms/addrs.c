@@ -91,8 +91,9 @@ static bool valid_absolute32(const uint8_t *p, uint32_t n, bool be)
 	return true;
 }
 
-/* Absolute words: ascending, and either all zero (relocated at boot) or
- * with a nonzero first entry. */
+/* Absolute words: ascending.  All zero means relocated at boot (reported
+ * later); a first entry of 0 is legitimate: x86-64 per-cpu symbols start
+ * at 0 (absolute per-cpu, 3.15-4.5 with CONFIG_KALLSYMS_ALL). */
 static bool valid_absolute(const uint8_t *p, uint32_t n, unsigned w, bool be, bool *all_zero)
 {
 	uint64_t prev = load_word(p, w, be);
@@ -106,7 +107,7 @@ static bool valid_absolute(const uint8_t *p, uint32_t n, unsigned w, bool be, bo
 			*all_zero = false;
 		prev = v;
 	}
-	return *all_zero || load_word(p, w, be) != 0;
+	return true;
 }
 
 static bool valid_array(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, unsigned w, bool be,
@@ -211,9 +212,16 @@ static void consider(struct cand *best, const struct cand *c)
 		*best = *c;
 }
 
-static uint64_t max_offset(struct span d, size_t off, uint32_t n, bool be)
+/* How far above relative_base the highest symbol lies: the last offset
+ * (relative), or -1 - last (per-cpu, where ordinary symbols are negative). */
+static uint64_t max_offset(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, bool be)
 {
-	return n ? load32(d.p + off + 4 * (size_t)(n - 1), be) : 0;
+	if (!n)
+		return 0;
+	uint32_t last = load32(d.p + off + 4 * (size_t)(n - 1), be);
+	if (mode == KSYMS_ADDR_RELATIVE_PERCPU)
+		return (int32_t)last < 0 ? (uint64_t)(-1 - (int64_t)(int32_t)last) : last;
+	return last;
 }
 
 /* names-first: array after token_index, then relative_base, then seqs. */
@@ -247,7 +255,7 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 				r.a.has_relbase = true;
 				r.a.relbase_off = align_up(end, w);
 				if (!span_word(d, r.a.relbase_off, w, be, &r.a.relbase) ||
-				    !plausible_relbase(r.a.relbase, w, max_offset(d, starts[s], n, be)))
+				    !plausible_relbase(r.a.relbase, w, max_offset(d, mode, starts[s], n, be)))
 					continue;
 				r.score += word_score(ctx, w) + (r.a.relbase ? 2 : 0);
 				if (seqs_after(ctx, f, r.a.relbase_off + w, &r.a))
@@ -293,7 +301,7 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 				for (int m = 0; m < 2; m++) {
 					enum ksyms_addr_mode mode = offset_modes[m];
 					if (!valid_array(d, mode, off, n, 4, be, &zero) ||
-					    !plausible_relbase(relbase, w, max_offset(d, off, n, be)))
+					    !plausible_relbase(relbase, w, max_offset(d, mode, off, n, be)))
 						continue;
 					struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_ADDRESSES_FIRST,
 								 .word = w, .off = off, .size = size, .has_relbase = true,
@@ -325,6 +333,12 @@ bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks
 	try_addresses_first(ctx, f, &best);
 	if (best.score <= 0)
 		return false;
+	/* On 32-bit, ascending u32 values also satisfy the place-relative
+	 * invariant; the decoder settles it with the addresses' fit. */
+	bool zero;
+	if (best.a.mode == KSYMS_ADDR_PC_RELATIVE &&
+	    valid_array(ctx->data, KSYMS_ADDR_ABSOLUTE32, best.a.off, f->names.num_syms, 4, f->tok.be, &zero))
+		best.a.abs32_too = true;
 	if (f->names.seqs_after_markers) {
 		best.a.has_seqs = true;
 		best.a.seqs_off = f->names.seqs_off;

@@ -15,17 +15,20 @@
 #include "core/overflow.h"
 
 enum { MAX_NAME = 511 };
+_Static_assert(KS_MAX_ENTRY <= 0xffff, "token lengths are 16-bit");
 
+/* nm's letters, and '?' which nm prints for a symbol in a section it
+ * cannot classify (ppc64 __nosave_begin) and scripts/kallsyms stores as is. */
 static bool is_type_letter(uint8_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '?';
 }
 
 /* Token expansions copied into 16-byte slots, so that the common short
  * token is one fixed-size copy instead of a memcpy of variable length. */
 struct token_slots {
 	char slot[256][16];
-	uint8_t len[256];
+	uint16_t len[256];
 	const uint8_t *str[256];
 };
 
@@ -57,7 +60,8 @@ static size_t expand(const struct token_slots *ts, const uint8_t *codes, size_t 
 	return o;
 }
 
-enum { ENTRY_ROOM = MAX_NAME + 1 + 256 + 16 };
+/* a token expands to at most KS_MAX_ENTRY bytes (its pair's symbol) */
+enum { ENTRY_ROOM = MAX_NAME + 1 + KS_MAX_ENTRY + 16 };
 
 struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_found *f, struct ksyms_table *t)
 {

@@ -41,7 +41,7 @@ struct ks_tokens {
 	size_t index_off;  /* kallsyms_token_index (256 x u16) */
 	uint16_t index[256];
 	const uint8_t *str[256]; /* expansion of each code (into the span) */
-	uint8_t len[256];
+	uint16_t len[256];
 };
 
 /* kallsyms_names + kallsyms_markers + kallsyms_num_syms, validated by a
@@ -72,6 +72,7 @@ struct ks_addrs {
 	bool has_relbase;
 	size_t relbase_off;
 	uint64_t relbase;         /* as stored (may be 0 before boot relocation) */
+	bool abs32_too;           /* a pc-relative array that also reads as absolute32 */
 	bool has_seqs;            /* 6.4+ seqs_of_names after the addresses */
 	size_t seqs_off;
 	unsigned seqs_entry_size;

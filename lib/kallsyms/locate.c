@@ -216,7 +216,7 @@ static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, s
 			f->word_size = (int)words[i];
 	}
 	if (!base->known)
-		base->source = "unknown: addresses are offsets into the kernel data (use --base)";
+		base->source = "nothing in the image ties offsets to addresses: they are printed as offsets into the kernel data (use --base)";
 }
 
 /* Do most text symbols fall inside the data if it starts at @base? */
@@ -253,6 +253,58 @@ static void base_for_raw(const struct ks_ctx *ctx, struct ks_found *f, const str
 	base->known = true;
 }
 
+/* How many text symbols lie in [lo, hi) (hi exclusive; lo <= hi). */
+static size_t text_inside(const struct ksyms_table *t, uint64_t lo, uint64_t hi)
+{
+	size_t in = 0;
+
+	for (size_t i = 0; i < t->count; i++)
+		if ((t->type[i] == 't' || t->type[i] == 'T') && t->addr[i] >= lo && t->addr[i] < hi)
+			in++;
+	return in;
+}
+
+/* 7.0 32-bit: place-relative (relocatable) and absolute (not) offsets can
+ * both be ascending; the reading whose text lands inside the image wins.
+ * 64-bit kernels have no absolute32 mode. */
+static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t, struct ks_base *base)
+{
+	const struct ks_kernel *k = ctx->kernel;
+	uint64_t table_va, lo, hi;
+
+	if (f->word_size == 8)
+		return;
+	if (!ks_offset_to_va(k, base, f->addrs.off, &table_va)) {
+		struct ks_base b = { .known = true, .source = "words in the image that hold their own address" };
+		if (!ks_infer_base_by_self_pointers(ctx, 4, &b.base)) {
+			f->addrs.mode = KSYMS_ADDR_ABSOLUTE32; /* the only reading that needs no base */
+			return;
+		}
+		*base = b;
+		table_va = b.base + f->addrs.off;
+	}
+	if (k->nsegs) {
+		lo = ~0ull;
+		hi = 0;
+		for (size_t i = 0; i < k->nsegs; i++) {
+			lo = k->segs[i].vaddr < lo ? k->segs[i].vaddr : lo;
+			hi = k->segs[i].vaddr + k->segs[i].size > hi ? k->segs[i].vaddr + k->segs[i].size : hi;
+		}
+	} else {
+		lo = base->base;
+		hi = base->base + ctx->data.len;
+	}
+	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
+	size_t pc = text_inside(t, lo, hi);
+	f->addrs.mode = KSYMS_ADDR_ABSOLUTE32;
+	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
+	size_t abs = text_inside(t, lo, hi);
+	if (pc > abs)
+		f->addrs.mode = KSYMS_ADDR_PC_RELATIVE;
+	ks_debug(&ctx->log, "32-bit offsets: %zu text symbols inside the image read place-relative, %zu read absolute",
+		 pc, abs);
+}
+
 /* kallsyms_relative_base is 0 until boot-time relocation (arm64/ppc64/s390 RELA). */
 static struct ksyms_error *infer_relbase(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t,
 					 uint64_t table_va, uint64_t *relbase)
@@ -287,6 +339,8 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	uint64_t table_va = 0, relbase = f->addrs.relbase;
 	struct ksyms_error *err;
 
+	if (f->addrs.abs32_too)
+		settle_abs32(ctx, f, t, &base);
 	if (!ks_offset_to_va(k, &base, f->addrs.off, &table_va) && f->addrs.mode == KSYMS_ADDR_PC_RELATIVE) {
 		base_for_pc_relative(ctx, f, t, &base);
 		table_va = base.base + f->addrs.off;

@@ -62,9 +62,7 @@ static bool check_strings(struct span d, size_t start, size_t len, const uint16_
 			singles++;
 		}
 		t->str[i] = p + a;
-		t->len[i] = (uint8_t)(b - a > 255 ? 255 : b - a);
-		if (b - a > 255)
-			return false;
+		t->len[i] = (uint16_t)(b - a);
 	}
 	return singles > 0 && odd <= MAX_ODD_BYTES;
 }

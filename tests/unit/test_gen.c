@@ -911,28 +911,6 @@ static bool decodes_exactly(const struct ksyms_gen_result *r, const struct ksyms
 	return ok;
 }
 
-/* Layouts the decoder cannot read back yet, and why.  These checks are
- * TAP TODOs: an unexpected pass fails the test, so fixing the decoder
- * forces removing the entry. */
-static const char *decoder_gap(const struct ksyms_gen_opts *o)
-{
-	enum ksyms_addr_mode m = o->layout.addr_mode;
-
-	if (o->word_size == 4 && m == KSYMS_ADDR_RELATIVE_PERCPU)
-		return "decoder: addrs.c max_offset() reads the last relative-percpu offset as unsigned, so every "
-		       "32-bit relative_base looks implausible";
-	if (o->word_size == 4 && !o->elf && o->layout.order == KSYMS_ORDER_NAMES_FIRST &&
-	    (m == KSYMS_ADDR_ABSOLUTE || m == KSYMS_ADDR_ABSOLUTE32))
-		return "decoder: in a raw image any ascending u32 array after token_index passes as pc-relative, and "
-		       "pc-relative is tried first";
-	return NULL;
-}
-
-static void todo_check(bool ok, const char *what, const char *why)
-{
-	printf("%s %d - %s # TODO %s\n", ok ? "ok" : "not ok", ++tap_n, what, why);
-}
-
 static void roundtrip(const struct variant *v, const struct synth *syn, const struct ksyms_gen_opts *base_opts)
 {
 	struct ksyms_gen_opts o = *base_opts;
@@ -954,16 +932,10 @@ static void roundtrip(const struct variant *v, const struct synth *syn, const st
 		find.has_base = true;
 		find.base = o.base;
 	}
-	const char *gap = decoder_gap(&o);
-	if (!gap) {
-		CHECK(decodes_exactly(&r, &o, &kept, &find));
-	} else {
-		todo_check(decodes_exactly(&r, &o, &kept, &find), what, gap);
-		/* told the word size, the decoder reads these exactly */
-		find.word_size = o.word_size;
-		if (o.layout.addr_mode != KSYMS_ADDR_RELATIVE_PERCPU)
-			CHECK(decodes_exactly(&r, &o, &kept, &find));
-	}
+	CHECK(decodes_exactly(&r, &o, &kept, &find));
+	/* told the word size, the decoder reads it the same way */
+	find.word_size = o.word_size;
+	CHECK(decodes_exactly(&r, &o, &kept, &find));
 	if (o.layout.name_len_bytes == 2) {
 		size_t i = 0;
 		while (i < kept.n && kept.v[i].name_len != 300)
