@@ -45,8 +45,13 @@ static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char
 	if (kind == KSYMS_SOURCE_SYSTEM_MAP || kind == KSYMS_SOURCE_PROC_KALLSYMS ||
 	    (kind == KSYMS_SOURCE_AUTO && ks_textmap_detect(k->data)))
 		return ks_textmap_load(k->data, path, kind, ret);
-	if (kind == KSYMS_SOURCE_SYMTAB)
+	if (kind == KSYMS_SOURCE_SYMTAB) {
+		/* the kernel's own ELF: the ELF around a compressed kernel
+		 * (a MIPS vmlinuz) is its decompressor */
+		if (!ks_elf_is_elf(k->data))
+			return ks_error(KSYMS_ERR_NOT_FOUND, "no ELF .symtab: the kernel in this file is not an ELF");
 		return ks_elfsym_load(k->data, ret);
+	}
 	struct ksyms_error *err = ksyms_table_from_image(img, o ? o->find : NULL, ret);
 	if (err && kind == KSYMS_SOURCE_AUTO && ksyms_error_code(err) == KSYMS_ERR_NOT_FOUND &&
 	    ks_elf_is_elf(k->data)) {
