@@ -16,12 +16,16 @@
 #include "core/compiler.h"
 
 #define KS_NO_MODULE UINT32_MAX
+/* Addresses per block of the lookup's top index (lookup.c). */
+enum { KS_BLOCK = 64 };
 
 /* Lookup indexes (lookup.c), built on first use. */
 struct ks_index {
 	bool built;
 	size_t n;               /* kernel symbols in the address index */
 	uint64_t *addr;         /* their addresses, ascending */
+	uint64_t *top;          /* addr[k * KS_BLOCK]: a search index that stays in cache */
+	size_t ntop;
 	uint32_t *by_addr;      /* table index at each address-order position */
 	size_t nmod;            /* module symbols, likewise */
 	uint64_t *mod_addr;
