@@ -389,6 +389,28 @@ KSYMS_API bool ksyms_table_by_name(struct ksyms_table *tab, size_t pos, struct k
 				   size_t *ret_index);
 
 /* ------------------------------------------------------------------------ */
+/** @name The embedded .config (CONFIG_IKCONFIG) */
+
+/**
+ * Extract the kernel's own .config, stored gzip-compressed between the
+ * markers "IKCFG_ST" and "IKCFG_ED" (kernel/configs.c, what
+ * scripts/extract-ikconfig looks for).  Every layer of @p img is searched,
+ * innermost first, then the file itself.  On success *ret is a NUL-terminated copy to free with
+ * ksyms_free() and *ret_len its length.  KSYMS_ERR_NOT_FOUND means the
+ * kernel was built without CONFIG_IKCONFIG (or with =m: then it is in
+ * configs.ko); KSYMS_ERR_UNSUPPORTED that this build lacks zlib.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_image_config(const struct ksyms_image *img, char **ret, size_t *ret_len);
+
+/**
+ * The "Linux version ..." banner of the kernel in @p img (linux_banner,
+ * without its newline): a NUL-terminated copy in *ret to free with
+ * ksyms_free().  KSYMS_ERR_NOT_FOUND if the kernel data has none.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *ksyms_image_banner(const struct ksyms_image *img, char **ret);
+
+/* ------------------------------------------------------------------------ */
 /** @name Generating kallsyms tables (the reverse of decoding) */
 
 /** One input symbol for the generator. */

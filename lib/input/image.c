@@ -34,6 +34,7 @@ struct ksyms_image {
 	struct layer *layers;
 	size_t nlayers;
 	struct ks_kernel kernel;
+	struct span file; /* the input as opened, before any unwrapping */
 };
 
 /* Containers with headers first, then bare compressed streams. */
@@ -163,6 +164,7 @@ static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, 
 {
 	struct ksyms_error *err;
 
+	img->file = span_make(data, len, 0);
 	if (len == 0)
 		err = ks_error_at(0, "empty file");
 	else
@@ -305,6 +307,11 @@ const void *ksyms_image_layer_data(const struct ksyms_image *img, size_t i, size
 const void *ksyms_image_kernel(const struct ksyms_image *img, size_t *ret_len)
 {
 	return img && img->nlayers ? ksyms_image_layer_data(img, img->nlayers - 1, ret_len) : NULL;
+}
+
+struct span ks_image_file(const struct ksyms_image *img)
+{
+	return img->file;
 }
 
 const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img)

@@ -7,5 +7,7 @@
 
 /* The classified kernel of an opened image. */
 const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img);
+/* The input as opened, before any container or compression was unwrapped. */
+struct span ks_image_file(const struct ksyms_image *img);
 
 #endif

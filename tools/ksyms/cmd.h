@@ -18,6 +18,7 @@ extern int verbose;
 int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* Options every command that reads a kernel accepts. */
 struct input_opts {
