@@ -389,6 +389,69 @@ KSYMS_API bool ksyms_table_by_name(struct ksyms_table *tab, size_t pos, struct k
 				   size_t *ret_index);
 
 /* ------------------------------------------------------------------------ */
+/** @name Exported symbols
+ *
+ * Which symbols the kernel exports to modules (EXPORT_SYMBOL,
+ * EXPORT_SYMBOL_GPL, and their _NS forms), read from the image's
+ * __ksymtab, __ksymtab_gpl (or 7.x __kflagstab) and __ksymtab_strings
+ * when ksyms_table_from_image() decodes it; the table keeps the result, so
+ * it outlives the image.  Tables read from symbol lists (System.map,
+ * /proc/kallsyms) have no ksymtab: their exports are unknown.  A global
+ * type letter ('T') says nothing about being exported.
+ */
+
+enum ksyms_export_kind {
+	KSYMS_EXPORT_NONE = 0,   /**< not exported */
+	KSYMS_EXPORT_PLAIN,      /**< EXPORT_SYMBOL: usable by any module */
+	KSYMS_EXPORT_GPL,        /**< EXPORT_SYMBOL_GPL: GPL-compatible modules only */
+	KSYMS_EXPORT_GPL_FUTURE, /**< EXPORT_SYMBOL_GPL_FUTURE (2.6.17 -> 5.12) */
+	KSYMS_EXPORT_UNUSED,     /**< EXPORT_UNUSED_SYMBOL (2.6.26 -> 5.12) */
+	KSYMS_EXPORT_UNUSED_GPL, /**< EXPORT_UNUSED_SYMBOL_GPL (2.6.26 -> 5.12) */
+};
+
+/** One ksymtab entry. Strings are borrowed from the table. */
+struct ksyms_export {
+	enum ksyms_export_kind kind;
+	const char *name;      /**< the exported name (NULL when kind is NONE) */
+	const char *ns;        /**< symbol namespace (EXPORT_SYMBOL_NS*), NULL if none */
+	uint64_t addr;         /**< the exported object's address, from the entry */
+	size_t index;          /**< table index of that symbol, SIZE_MAX if the table lacks it */
+};
+
+/** What was read, and from where. */
+struct ksyms_exports_info {
+	bool known;                      /**< the ksymtab was found and read */
+	const char *found_by;            /**< "__start_* symbols", "ELF section headers", "scan of the kernel data" */
+	const char *layout;              /**< entry layout, e.g. "place-relative value/name/namespace (12 bytes)" */
+	const char *unknown_reason;      /**< when !known: why, in one line */
+	size_t count;                    /**< entries */
+	size_t gpl;                      /**< of which GPL-only */
+	size_t with_namespace;           /**< of which in a namespace */
+	size_t not_in_table;             /**< entries whose symbol the table lacks (data without CONFIG_KALLSYMS_ALL) */
+	struct ksyms_table_loc ksymtab;  /**< __ksymtab */
+	struct ksyms_table_loc ksymtab_gpl; /**< __ksymtab_gpl (absent in 7.x) */
+	struct ksyms_table_loc kflagstab;   /**< __kflagstab (7.x) */
+};
+
+/** @return what is known about the table's exports; never NULL for a table. */
+KSYMS_API const struct ksyms_exports_info *ksyms_table_exports(const struct ksyms_table *tab);
+
+/**
+ * The export status of symbol @p index (table order).  @return false if
+ * the table's exports are unknown or @p index is out of range; otherwise
+ * @p ret->kind is KSYMS_EXPORT_NONE for a symbol that is not exported.
+ */
+KSYMS_API bool ksyms_table_export(const struct ksyms_table *tab, size_t index, struct ksyms_export *ret);
+
+/** @return how many ksymtab entries were read (0 when unknown). */
+KSYMS_API size_t ksyms_table_export_count(const struct ksyms_table *tab);
+/** Entry @p i, in ksymtab order (by section, then by name); false past the end. */
+KSYMS_API bool ksyms_table_export_at(const struct ksyms_table *tab, size_t i, struct ksyms_export *ret);
+
+/** @return the kernel macro for a kind: "EXPORT_SYMBOL_GPL", ...; "" for NONE. */
+KSYMS_API const char *ksyms_export_kind_name(enum ksyms_export_kind kind);
+
+/* ------------------------------------------------------------------------ */
 /** @name The embedded .config (CONFIG_IKCONFIG) */
 
 /**

@@ -6,6 +6,7 @@
 #include "ksyms.h"
 #include "core/compiler.h"
 #include "core/error.h"
+#include "exports/exports.h"
 #include "input/image.h"
 #include "kallsyms/decode.h"
 
@@ -65,7 +66,18 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	}
 	if (o.word_size && o.word_size != 4 && o.word_size != 8)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o.word_size);
-	return ks_kallsyms_load(ks_image_kernel(img), &o, ret);
+	struct ksyms_table *t;
+	struct ksyms_error *err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
+	if (err)
+		return err;
+	/* while the image is mapped: the table keeps its exports */
+	err = ks_exports_read(ks_image_kernel(img), t);
+	if (err) {
+		ksyms_table_destroy(t);
+		return err;
+	}
+	*ret = t;
+	return NULL;
 }
 
 void ksyms_free(void *p)

@@ -9,6 +9,7 @@
 
 #include "source.h"
 #include "core/error.h"
+#include "exports/exports.h"
 #include "input/elf.h"
 #include "input/image.h"
 #include "kallsyms/decode.h"
@@ -60,7 +61,7 @@ static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char
 		 * other ELF is not a kernel and stays an error */
 		struct ksyms_table *t = NULL;
 		struct ksyms_error *e2 = ks_elfsym_load(k->data, &t);
-		if (!e2 && kernel_like(t)) {
+		if (!e2 && kernel_like(t) && !(e2 = ks_exports_read(k, t))) {
 			ksyms_error_destroy(err);
 			*ret = t;
 			return NULL;

@@ -5,6 +5,7 @@
 #include "table.h"
 #include "core/buf.h"
 #include "core/overflow.h"
+#include "exports/exports.h"
 
 struct ksyms_table *ks_table_new(void)
 {
@@ -22,6 +23,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	free(t->pool);
 	free(t->banner);
 	ks_index_free(&t->idx);
+	ks_exports_destroy(t->exports);
 	free(t);
 }
 

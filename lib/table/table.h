@@ -16,6 +16,8 @@
 #include "core/compiler.h"
 
 #define KS_NO_MODULE UINT32_MAX
+
+struct ks_exports; /* lib/exports: the ksymtab, when read from an image */
 /* Addresses per block of the lookup's top index (lookup.c). */
 enum { KS_BLOCK = 64 };
 
@@ -50,6 +52,7 @@ struct ksyms_table {
 	char *pool;
 	size_t pool_len, pool_cap;
 	char *banner;     /* owned copy behind info.banner */
+	struct ks_exports *exports;
 };
 
 KS_MUST_CHECK struct ksyms_table *ks_table_new(void);

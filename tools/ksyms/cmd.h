@@ -65,4 +65,16 @@ void out_hex(struct out *o, uint64_t v, int digits); /* zero-padded lowercase */
 void out_json_string(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* symfmt.c: symbols as list, addr2sym and sym2addr write them. */
+/* "\tEXPORT_SYMBOL_GPL[\tNAMESPACE]", or nothing for a symbol that is not exported. */
+void out_export_text(struct out *o, const struct ksyms_export *x);
+/* ,"export":"EXPORT_SYMBOL"|null[,"namespace":"NS"] */
+void out_export_json(struct out *o, const struct ksyms_export *x);
+/* The kernel's %pS: name+0xoff/0xsize [module] */
+void out_symbol_offset(struct out *o, const struct ksyms_match *m);
+/* Hex digits of an address of this table: 8 or 16, as /proc/kallsyms. */
+int addr_digits(const struct ksyms_table *tab);
+/* A kernel address as typed: hex, optional 0x, fitted to the table's word size. */
+bool parse_kernel_addr(struct ksyms_table *tab, const char *s, uint64_t *ret);
+
 #endif

@@ -14,6 +14,12 @@ static const char usage_text[] =
 	"  -s, --substring TEXT    keep names containing TEXT (repeatable)\n"
 	"  -g, --glob PATTERN      keep names matching the shell PATTERN (repeatable)\n"
 	"  -j, --json              JSON Lines: {\"addr\":\"0x...\",\"type\":\"T\",\"name\":\"...\"}\n"
+	"      --exported          keep symbols exported to modules (the image's __ksymtab), each\n"
+	"                          followed by a tab and EXPORT_SYMBOL or EXPORT_SYMBOL_GPL (and a\n"
+	"                          tab and the namespace, if any); exported symbols that kallsyms\n"
+	"                          lacks (data, without CONFIG_KALLSYMS_ALL) follow with type '?'.\n"
+	"                          A 'T' alone does not mean exported.\n"
+	"      --unexported        keep symbols that are not exported\n"
 	"      --base ADDR         virtual address of the image's first byte\n"
 	"      --arch ARCH         architecture (arm64, x86_64, ...)\n"
 	"      --endian little|big, --bits 32|64   override detection\n"
@@ -24,11 +30,16 @@ struct filter {
 	const char *types;
 	const char **subs, **globs;
 	size_t nsubs, nglobs;
+	int exports; /* 0 all, EXPORTED or UNEXPORTED */
 };
 
-static bool keep(const struct filter *f, const struct ksyms_symbol *s)
+enum { OPT_EXPORTED = 0x100, OPT_UNEXPORTED };
+
+static bool keep(const struct filter *f, const struct ksyms_symbol *s, const struct ksyms_export *x)
 {
 	if (f->types && !strchr(f->types, s->type))
+		return false;
+	if (f->exports && (x->kind != KSYMS_EXPORT_NONE) != (f->exports == OPT_EXPORTED))
 		return false;
 	if (!f->nsubs && !f->nglobs)
 		return true;
@@ -41,7 +52,7 @@ static bool keep(const struct filter *f, const struct ksyms_symbol *s)
 	return false;
 }
 
-static void print_text(struct out *o, const struct ksyms_symbol *s, int digits)
+static void print_text(struct out *o, const struct ksyms_symbol *s, const struct ksyms_export *x, int digits)
 {
 	out_hex(o, s->addr, digits);
 	out_char(o, ' ');
@@ -53,10 +64,11 @@ static void print_text(struct out *o, const struct ksyms_symbol *s, int digits)
 		out_str(o, s->module);
 		out_char(o, ']');
 	}
+	out_export_text(o, x);
 	out_char(o, '\n');
 }
 
-static void print_json(struct out *o, const struct ksyms_symbol *s, int digits)
+static void print_json(struct out *o, const struct ksyms_symbol *s, const struct ksyms_export *x, int digits)
 {
 	out_str(o, "{\"addr\":\"0x");
 	out_hex(o, s->addr, digits);
@@ -68,7 +80,47 @@ static void print_json(struct out *o, const struct ksyms_symbol *s, int digits)
 		out_str(o, ",\"module\":");
 		out_json_string(o, s->module);
 	}
+	if (x->kind != KSYMS_EXPORT_NONE)
+		out_export_json(o, x);
 	out_str(o, "}\n");
+}
+
+/* Exported symbols the table does not have: kallsyms without
+ * CONFIG_KALLSYMS_ALL keeps text only, so exported data has no line of
+ * its own.  Its address comes from the ksymtab entry; its type is unknown.
+ * Some images hold 0 there, for the boot-time relocation to fill in. */
+static void print_missing_exports(struct out *o, const struct ksyms_table *tab, const struct filter *f, bool json,
+				  int digits, const char *path)
+{
+	size_t n = ksyms_table_export_count(tab), unplaced = 0;
+
+	for (size_t i = 0; i < n && !o->failed; i++) {
+		struct ksyms_export x;
+		if (!ksyms_table_export_at(tab, i, &x) || x.index != SIZE_MAX)
+			continue;
+		struct ksyms_symbol s = { .addr = x.addr, .name = x.name, .type = '?' };
+		if (!keep(f, &s, &x))
+			continue;
+		if (!x.addr) {
+			unplaced++;
+			continue;
+		}
+		(json ? print_json : print_text)(o, &s, &x, digits);
+	}
+	if (unplaced)
+		fprintf(stderr, "%s: '%s': note: %zu exported symbols are not listed: kallsyms lacks them and the "
+			"image leaves their address to boot-time relocation\n", progname, path, unplaced);
+}
+
+/* --exported or --unexported on a table without a ksymtab: say so. */
+static bool exports_usable(const char *path, const struct ksyms_table *tab)
+{
+	const struct ksyms_exports_info *xi = ksyms_table_exports(tab);
+
+	if (xi->known)
+		return true;
+	fprintf(stderr, "%s: '%s': exported symbols unknown: %s\n", progname, path, xi->unknown_reason);
+	return false;
 }
 
 int cmd_list(int argc, char **argv)
@@ -76,7 +128,8 @@ int cmd_list(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 't' }, { "substring", required_argument, NULL, 's' },
 		{ "glob", required_argument, NULL, 'g' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' }, { "exported", no_argument, NULL, OPT_EXPORTED },
+		{ "unexported", no_argument, NULL, OPT_UNEXPORTED }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct input_opts in;
 	struct filter f = { 0 };
@@ -96,6 +149,8 @@ int cmd_list(int argc, char **argv)
 		case 's': f.subs[f.nsubs++] = optarg; break;
 		case 'g': f.globs[f.nglobs++] = optarg; break;
 		case 'j': json = true; break;
+		case OPT_EXPORTED:
+		case OPT_UNEXPORTED: f.exports = opt; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			free(f.subs);
@@ -118,6 +173,12 @@ int cmd_list(int argc, char **argv)
 		free(f.globs);
 		return rc;
 	}
+	if (f.exports && !exports_usable(argv[optind], tab)) {
+		ksyms_table_destroy(tab);
+		free(f.subs);
+		free(f.globs);
+		return EXIT_BAD_INPUT;
+	}
 	const struct ksyms_info *info = ksyms_table_info(tab);
 	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
 		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",
@@ -128,10 +189,15 @@ int cmd_list(int argc, char **argv)
 	size_t n = ksyms_table_count(tab);
 	for (size_t i = 0; i < n && !o.failed; i++) {
 		struct ksyms_symbol s;
-		if (!ksyms_table_symbol(tab, i, &s) || !keep(&f, &s))
+		struct ksyms_export x = { .kind = KSYMS_EXPORT_NONE };
+		if (f.exports)
+			ksyms_table_export(tab, i, &x);
+		if (!ksyms_table_symbol(tab, i, &s) || !keep(&f, &s, &x))
 			continue;
-		(json ? print_json : print_text)(&o, &s, digits);
+		(json ? print_json : print_text)(&o, &s, &x, digits);
 	}
+	if (f.exports == OPT_EXPORTED)
+		print_missing_exports(&o, tab, &f, json, digits, argv[optind]);
 	rc = out_finish(&o);
 	ksyms_table_destroy(tab);
 	free(f.subs);
