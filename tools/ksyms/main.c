@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
 	{ "info", cmd_info, "where the kallsyms tables are in a kernel image, and their layout" },
 	{ "list", cmd_list, "print the symbol table like /proc/kallsyms" },
+	{ "addr2sym", cmd_addr2sym, "addresses to symbol+offset/size, as the kernel's %pS prints them" },
+	{ "sym2addr", cmd_sym2addr, "symbol names or patterns to addresses" },
 	{ "config", cmd_config, "the .config embedded with CONFIG_IKCONFIG, and the version banner" },
 	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
 };
