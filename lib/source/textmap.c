@@ -191,17 +191,32 @@ bool ks_textmap_detect(struct span data)
 	return lines == 0 && c.pos >= data.len;
 }
 
+struct load_state {
+	unsigned max_digits;
+	bool all_zero, has_modules;
+	/* the previous kernel symbol, for the order of aliases */
+	uint64_t prev_addr;
+	const char *prev_name;
+	size_t prev_len;
+	bool kallsyms_order;
+};
+
 /*
- * System.map or /proc/kallsyms: only /proc/kallsyms has module lines or
- * hidden (all-zero) addresses; otherwise the file name may say.  The two
- * are otherwise the same text.
+ * System.map or /proc/kallsyms: the same text, but only /proc/kallsyms
+ * has module lines or hidden (all-zero) addresses, and the two order
+ * aliases differently.  System.map is `nm -n` under LC_COLLATE=C (the
+ * kernel's top Makefile exports it): symbols at one address come in
+ * strcmp order.  kallsyms sorts them by its own tie-breaks (weak last,
+ * linker-provided last, fewer leading underscores first), which put
+ * hundreds of aliases out of strcmp order in every kernel of the corpus
+ * and none in any System.map.  Otherwise the file name may say.
  */
-static enum ksyms_source_kind choose_kind(enum ksyms_source_kind kind, const char *path, bool has_modules,
-					  bool all_zero)
+static enum ksyms_source_kind choose_kind(enum ksyms_source_kind kind, const char *path,
+					  const struct load_state *st)
 {
 	if (kind == KSYMS_SOURCE_SYSTEM_MAP || kind == KSYMS_SOURCE_PROC_KALLSYMS)
 		return kind;
-	if (has_modules || all_zero || (path && strstr(path, "kallsyms")))
+	if (st->has_modules || st->all_zero || st->kallsyms_order || (path && strstr(path, "kallsyms")))
 		return KSYMS_SOURCE_PROC_KALLSYMS;
 	return KSYMS_SOURCE_SYSTEM_MAP;
 }
@@ -240,10 +255,22 @@ static struct ksyms_error *line_error(const struct cursor *c, const char *s, siz
 			   "line %zu: %s (expected 'address type name'): '%s'", c->lineno, why, ex);
 }
 
-struct load_state {
-	unsigned max_digits;
-	bool all_zero, has_modules;
-};
+static int cmp_names(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+static void note_order(struct load_state *st, const struct line *l)
+{
+	if (st->prev_name && l->addr == st->prev_addr &&
+	    cmp_names(l->name, l->name_len, st->prev_name, st->prev_len) < 0)
+		st->kallsyms_order = true;
+	st->prev_addr = l->addr;
+	st->prev_name = l->name;
+	st->prev_len = l->name_len;
+}
 
 static bool add_line(struct ksyms_table *t, const struct line *l, struct load_state *st)
 {
@@ -260,6 +287,8 @@ static bool add_line(struct ksyms_table *t, const struct line *l, struct load_st
 	if (l->digits > st->max_digits)
 		st->max_digits = l->digits;
 	st->all_zero = st->all_zero && l->addr == 0;
+	if (!l->module)
+		note_order(st, l);
 	return ks_table_add(t, l->addr, l->type, l->name, l->name_len, mod);
 }
 
@@ -300,7 +329,7 @@ struct ksyms_error *ks_textmap_load(struct span data, const char *path, enum ksy
 		ksyms_table_destroy(t);
 		return err;
 	}
-	fill_info(t, choose_kind(kind, path, st.has_modules, st.all_zero), st.max_digits, st.all_zero);
+	fill_info(t, choose_kind(kind, path, &st), st.max_digits, st.all_zero);
 	*ret = t;
 	return NULL;
 }

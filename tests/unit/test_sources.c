@@ -61,8 +61,8 @@ static bool bad_text(const char *text, const char *want, int64_t offset)
 /* System.map */
 
 static const char system_map[] =
-	"ffffffff81000000 T _text\n"
 	"ffffffff81000000 T _stext\n"
+	"ffffffff81000000 T _text\n"
 	"ffffffff81000040 t helper\n"
 	"ffffffff81000080 W weak_fn\n"
 	"ffffffff81001000 T _etext\n"
@@ -86,7 +86,7 @@ static void test_system_map(void)
 	CHECK_EQ_U64(i->num_syms, 9);
 	CHECK_EQ_U64(i->module_symbols, 0);
 	CHECK(!i->addresses_hidden);
-	CHECK(sym_is(t, 0, 0xffffffff81000000ull, 'T', "_text", NULL));
+	CHECK(sym_is(t, 1, 0xffffffff81000000ull, 'T', "_text", NULL));
 	CHECK(sym_is(t, 2, 0xffffffff81000040ull, 't', "helper", NULL));
 	CHECK(sym_is(t, 6, 0xffffffff82000100ull, 'd', "__func__.1", NULL));
 	CHECK(sym_is(t, 8, 0, 'A', "abs_sym", NULL));
@@ -175,6 +175,17 @@ static void test_proc_kallsyms(void)
 	      m.sym.module && strcmp(m.sym.module, "snd") == 0 && m.size == 0x40);
 	size_t pos;
 	CHECK_EQ_U64(ksyms_table_lookup_name(t, "mod_api", &pos), 1);
+	ksyms_table_destroy(t);
+
+	/* without modules: kallsyms' alias order (fewer underscores first)
+	 * is not nm -n's strcmp order */
+	t = open_text("ffffffff81000000 T _stext\nffffffff81000100 t helper\nffffffff81000100 t __pfx_helper\n",
+		      KSYMS_SOURCE_AUTO, NULL);
+	CHECK(t && ksyms_table_info(t)->source_kind == KSYMS_SOURCE_PROC_KALLSYMS);
+	ksyms_table_destroy(t);
+	t = open_text("ffffffff81000000 T _stext\nffffffff81000100 t __pfx_helper\nffffffff81000100 t helper\n",
+		      KSYMS_SOURCE_AUTO, NULL);
+	CHECK(t && ksyms_table_info(t)->source_kind == KSYMS_SOURCE_SYSTEM_MAP);
 	ksyms_table_destroy(t);
 
 	/* forcing the kind wins over the content */
