@@ -521,6 +521,125 @@ KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
 ksyms_generate(const struct ksyms_gen_symbol *syms, size_t count, const struct ksyms_gen_opts *opts,
 	       struct ksyms_gen_result *ret);
 
+/* ------------------------------------------------------------------------ */
+/** @name Comparing two symbol tables
+ *
+ * ksyms_diff_create() pairs the symbols of table A with those of table B
+ * by name and sorts every symbol into same / moved / only in A / only in
+ * B.  Any two sources compare: System.map against /proc/kallsyms, an image
+ * against its System.map, two images.
+ *
+ * - Module symbols are paired only with symbols of the same module, and
+ *   only when both tables have module symbols; otherwise they are skipped.
+ * - Addresses are compared at 32 bits when one table is 32-bit and every
+ *   address of the other is a 32-bit value, zero- or sign-extended (a
+ *   32-bit MIPS System.map prints 80100000 as ffffffff80100000).
+ * - The slide is the most common non-zero difference B - A among names
+ *   that occur once on each side, when more than half of them moved by it
+ *   (a KASLR'd /proc/kallsyms against its System.map).
+ * - A name defined more than once (static symbols) is matched copy by
+ *   copy: first where B = A + slide, then at equal addresses, then the
+ *   rest in address order; copies left over are only in A or only in B.
+ * - Differences the kernel build explains are marked with a reason and
+ *   counted apart (kallsyms-format.md section 4): between a kallsyms table
+ *   (an image or /proc/kallsyms) and an nm list (System.map or a .symtab),
+ *   or between a System.map and a .symtab.  Two tables of the same kind
+ *   have no excuses.
+ *
+ * The diff borrows both tables: they must outlive it.
+ */
+
+enum ksyms_diff_kind {
+	KSYMS_DIFF_SAME = 0, /**< the name at the same address in both */
+	KSYMS_DIFF_MOVED,    /**< the name at another address */
+	KSYMS_DIFF_ONLY_A,   /**< only in A */
+	KSYMS_DIFF_ONLY_B,   /**< only in B */
+};
+
+/** Why a difference is expected. */
+enum ksyms_diff_reason {
+	KSYMS_DIFF_UNEXPLAINED = 0,
+	KSYMS_DIFF_SLIDE,          /**< moved by exactly the slide */
+	KSYMS_DIFF_ABSOLUTE,       /**< absolute ('A', 'a'): kallsyms keeps none, System.map no 'a' */
+	KSYMS_DIFF_DROPPED_TYPE,   /**< undefined or debugging type (U, u, N, n, w, v) */
+	KSYMS_DIFF_LOCAL_LABEL,    /**< assembler local or mapping symbol ($x, .L*, L0) */
+	KSYMS_DIFF_BUILD_FILTER,   /**< a name the build filters: __crc_, __kstrtab_, thunks, veneers, ... */
+	KSYMS_DIFF_KALLSYMS_TABLE, /**< kallsyms_* tables, which kallsyms left out of itself before 6.4 */
+	KSYMS_DIFF_OUTSIDE_TEXT,   /**< outside the text ranges, which alone a kernel without CONFIG_KALLSYMS_ALL keeps */
+	KSYMS_DIFF_PERCPU,         /**< x86-64 per-cpu symbol that kallsyms shows as 'A' (3.15 -> ~6.14) */
+	KSYMS_DIFF_REASON_COUNT
+};
+
+/** Options for ksyms_diff_create(). */
+struct ksyms_diff_opts {
+	size_t sz;
+	/** Compare only the symbols this accepts (each table's own symbols
+	 *  are offered to it); NULL = all. */
+	bool (*filter)(void *ctx, const struct ksyms_symbol *sym);
+	void *filter_ctx;
+	/** Give no reasons but the slide: every other difference counts. */
+	bool strict;
+};
+
+/** One name (or one copy of a duplicated name), as it is in A and in B. */
+struct ksyms_diff_entry {
+	enum ksyms_diff_kind kind;
+	/** UNEXPLAINED if anything about the entry differs for no known reason */
+	enum ksyms_diff_reason reason;
+	bool type_changed;        /**< in both, with different type letters */
+	bool slid;                /**< moved by exactly the slide */
+	size_t a_index, b_index;  /**< table indices; SIZE_MAX on the side without the symbol */
+	struct ksyms_symbol a, b; /**< all zero on the side without the symbol */
+};
+
+struct ksyms_diff_summary {
+	unsigned addr_bits;        /**< 32 or 64: how wide addresses were compared */
+	size_t a_compared, b_compared; /**< symbols of each table that took part */
+	size_t a_filtered, b_filtered; /**< left out by the filter */
+	size_t a_modules_skipped, b_modules_skipped; /**< module symbols, when the other table has none */
+	size_t same, moved, only_a, only_b;
+	size_t type_changed;       /**< paired entries (same or moved) whose type letters differ */
+	size_t moved_by_slide;
+	bool has_slide;
+	uint64_t slide;            /**< B - A, modulo 2^addr_bits */
+	bool text_only;            /**< the kallsyms side keeps only text symbols (no CONFIG_KALLSYMS_ALL) */
+	/** Entries that differ, by reason; [KSYMS_DIFF_UNEXPLAINED] is the unexplained ones. */
+	size_t by_reason[KSYMS_DIFF_REASON_COUNT];
+	size_t unexplained;        /**< = by_reason[KSYMS_DIFF_UNEXPLAINED] */
+};
+
+struct ksyms_diff;
+
+/**
+ * Compare @p a with @p b.  Fails with KSYMS_ERR_INVALID_ARGUMENT if either
+ * table's addresses are hidden (a /proc/kallsyms read under kptr_restrict).
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_diff_create(const struct ksyms_table *a, const struct ksyms_table *b, const struct ksyms_diff_opts *opts,
+		  struct ksyms_diff **ret);
+
+KSYMS_API void ksyms_diff_destroy(struct ksyms_diff *d);
+
+/** @return the counts; valid until the diff is destroyed. */
+KSYMS_API const struct ksyms_diff_summary *ksyms_diff_summary(const struct ksyms_diff *d);
+
+/** @return how many entries there are: one per pair and one per unpaired symbol. */
+KSYMS_API size_t ksyms_diff_count(const struct ksyms_diff *d);
+
+/**
+ * Entry @p i.  Entries are ordered by kind (same, moved, only in A, only
+ * in B), then by address (A's, or B's for only in B), then by name.
+ * @return false past the end.
+ */
+KSYMS_API bool ksyms_diff_entry(const struct ksyms_diff *d, size_t i, struct ksyms_diff_entry *ret);
+
+/** @return "same", "moved", "only-a", "only-b". */
+KSYMS_API const char *ksyms_diff_kind_name(enum ksyms_diff_kind kind);
+/** @return a short name for a reason: "slide", "absolute", "outside-text", ...; "" for UNEXPLAINED. */
+KSYMS_API const char *ksyms_diff_reason_name(enum ksyms_diff_reason reason);
+/** @return why a reason holds, in a few words, for people. */
+KSYMS_API const char *ksyms_diff_reason_text(enum ksyms_diff_reason reason);
+
 /** Free memory the library handed to the caller. */
 KSYMS_API void ksyms_free(void *p);
 
