@@ -128,6 +128,7 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_
 		if (!err && ksyms_table_info(*ret_tab)->addresses_hidden && o->need_addresses) {
 			/* say it plainly instead of answering with zeros */
 			ksyms_table_destroy(*ret_tab);
+			*ret_tab = NULL;
 			report_hidden(path);
 			ksyms_image_destroy(img);
 			return EXIT_BAD_INPUT;

@@ -18,6 +18,8 @@ static const struct {
 	{ "addr2sym", cmd_addr2sym, "addresses to symbol+offset/size, as the kernel's %pS prints them" },
 	{ "sym2addr", cmd_sym2addr, "symbol names or patterns to addresses" },
 	{ "config", cmd_config, "the .config embedded with CONFIG_IKCONFIG, and the version banner" },
+	{ "diff", cmd_diff, "compare two symbol sources: same, moved, only in one, the slide" },
+	{ "check-map", cmd_check_map, "does this System.map match the running kernel's /proc/kallsyms?" },
 	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
 };
 
