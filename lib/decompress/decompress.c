@@ -1,34 +1,151 @@
 // SPDX-License-Identifier: MIT
+/*
+ * The codec table, the header checks behind ks_codec_magic(), and the
+ * streaming driver every library-backed codec runs under.
+ */
 #include <string.h>
 
 #include "decompress.h"
+#include "core/compiler.h"
 #include "core/error.h"
 
-typedef struct ksyms_error *decode_fn(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r);
+#ifdef HAVE_ZLIB
+#define GZIP_FN ks_gunzip
+#else
+#define GZIP_FN NULL
+#endif
+#ifdef HAVE_LZMA
+#define XZ_FN ks_unxz
+#define LZMA_FN ks_unlzma
+#else
+#define XZ_FN NULL
+#define LZMA_FN NULL
+#endif
+#ifdef HAVE_BZIP2
+#define BZIP2_FN ks_bunzip2
+#else
+#define BZIP2_FN NULL
+#endif
+#ifdef HAVE_LZO
+#define LZO_FN ks_unlzo
+#else
+#define LZO_FN NULL
+#endif
+#ifdef HAVE_LZ4
+#define LZ4_FN ks_unlz4
+#define LZ4_LEGACY_FN ks_unlz4_legacy
+#else
+#define LZ4_FN NULL
+#define LZ4_LEGACY_FN NULL
+#endif
+#ifdef HAVE_ZSTD
+#define ZSTD_FN ks_unzstd
+#else
+#define ZSTD_FN NULL
+#endif
+
+typedef bool header_fn(struct span in, size_t off);
 
 struct codec_desc {
 	const char *name;
-	const char *package; /* Debian -dev package that provides it */
+	const char *package;  /* Debian -dev package that provides it */
 	const uint8_t *magic;
 	size_t magic_len;
-	decode_fn *decode;   /* NULL when not built in */
+	header_fn *header;    /* checks past the magic; NULL if none */
+	bool weak;            /* the magic alone occurs by chance */
+	bool shows_text;      /* literals are stored as they are */
+	ks_decode_fn *decode; /* NULL when not built in */
 };
 
+/* gzip (RFC 1952): FLG bits 5-7 are reserved and must be zero. */
+static bool gzip_header(struct span in, size_t off)
+{
+	uint8_t flg;
+
+	return span_u8(in, off + 3, &flg) && !(flg & 0xe0);
+}
+
+/* xz (xz-file-format 2.1.1.2): stream flags are 0x00 then a 4-bit check type. */
+static bool xz_header(struct span in, size_t off)
+{
+	uint8_t f0, f1;
+
+	return span_u8(in, off + 6, &f0) && span_u8(in, off + 7, &f1) && f0 == 0 && !(f1 & 0xf0);
+}
+
+/*
+ * The legacy .lzma header: properties byte, little-endian dictionary size,
+ * little-endian uncompressed size (all ones = unknown, what `lzma` writes
+ * for the kernel's piped input).  Our magic fixes the properties at 0x5d
+ * (lc=3 lp=0 pb=2, what every lzma encoder the kernel uses writes) and the
+ * low 16 bits of the dictionary size at 0.  xz-utils writes dictionary
+ * sizes of 2^n or 2^n + 2^(n-1), and liblzma's own format detection
+ * rejects sizes of 2^38 and more: the same checks make 5d 00 00 at random
+ * unlikely to pass.
+ */
+static bool lzma_header(struct span in, size_t off)
+{
+	uint32_t dict;
+	uint64_t size;
+
+	if (!span_u32(in, off + 1, false, &dict) || !span_u64(in, off + 5, false, &size))
+		return false;
+	if (size != UINT64_MAX && size >= (1ull << 38))
+		return false;
+	uint32_t low = dict & -dict; /* the lowest set bit */
+	return dict == UINT32_MAX || (dict && (dict == low || dict == 3 * low));
+}
+
+/* bzip2: "BZh", a block size '1'..'9', then a block magic (pi) or the end-of-stream magic (sqrt(pi)). */
+static bool bzip2_header(struct span in, size_t off)
+{
+	static const uint8_t block[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
+	static const uint8_t eos[6] = { 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
+	uint8_t level;
+
+	return span_u8(in, off + 3, &level) && level >= '1' && level <= '9' &&
+	       (span_eq(in, off + 4, block, sizeof(block)) || span_eq(in, off + 4, eos, sizeof(eos)));
+}
+
+/* lz4 frame (lz4_Frame_format.md): FLG version 01, reserved bit 1 zero;
+ * BD reserved bits zero and a block maximum size of 4 to 7. */
+static bool lz4_header(struct span in, size_t off)
+{
+	uint8_t flg, bd;
+
+	if (!span_u8(in, off + 4, &flg) || !span_u8(in, off + 5, &bd))
+		return false;
+	return (flg >> 6) == 1 && !(flg & 0x02) && !(bd & 0x8f) && (bd >> 4) >= 4;
+}
+
+/* lz4 legacy: the first block's compressed size is 1 .. LZ4_compressBound(8 MiB). */
+static bool lz4_legacy_header(struct span in, size_t off)
+{
+	uint32_t size;
+
+	return span_u32(in, off + 4, false, &size) && size > 0 && size <= KS_LZ4_LEGACY_MAX_COMPRESSED;
+}
+
+/* zstd (RFC 8878 3.1.1.1.1): bit 3 of the frame header descriptor is reserved. */
+static bool zstd_header(struct span in, size_t off)
+{
+	uint8_t fhd;
+
+	return span_u8(in, off + 4, &fhd) && !(fhd & 0x08);
+}
+
+#define MAGIC(s) (const uint8_t *)(s), sizeof(s) - 1
+
 static const struct codec_desc codecs[KS_CODEC_COUNT] = {
-	[KS_CODEC_GZIP] = { "gzip", "zlib1g-dev", (const uint8_t *)"\x1f\x8b\x08", 3,
-#ifdef HAVE_ZLIB
-			    ks_gunzip
-#else
-			    NULL
-#endif
-	},
-	[KS_CODEC_XZ] = { "xz", "liblzma-dev", (const uint8_t *)"\xfd" "7zXZ\0", 6, NULL },
-	[KS_CODEC_LZMA] = { "lzma", "liblzma-dev", (const uint8_t *)"\x5d\x00\x00", 3, NULL },
-	[KS_CODEC_BZIP2] = { "bzip2", "libbz2-dev", (const uint8_t *)"BZh", 3, NULL },
-	[KS_CODEC_LZO] = { "lzo", "liblzo2-dev", (const uint8_t *)"\x89LZO\0\r\n\x1a\n", 9, NULL },
-	[KS_CODEC_LZ4] = { "lz4", "liblz4-dev", (const uint8_t *)"\x04\x22\x4d\x18", 4, NULL },
-	[KS_CODEC_LZ4_LEGACY] = { "lz4 (legacy)", "liblz4-dev", (const uint8_t *)"\x02\x21\x4c\x18", 4, NULL },
-	[KS_CODEC_ZSTD] = { "zstd", "libzstd-dev", (const uint8_t *)"\x28\xb5\x2f\xfd", 4, NULL },
+	[KS_CODEC_GZIP] = { "gzip", "zlib1g-dev", MAGIC("\x1f\x8b\x08"), gzip_header, false, false, GZIP_FN },
+	[KS_CODEC_XZ] = { "xz", "liblzma-dev", MAGIC("\xfd" "7zXZ\0"), xz_header, false, false, XZ_FN },
+	[KS_CODEC_LZMA] = { "lzma", "liblzma-dev", MAGIC("\x5d\x00\x00"), lzma_header, true, false, LZMA_FN },
+	[KS_CODEC_BZIP2] = { "bzip2", "libbz2-dev", MAGIC("BZh"), bzip2_header, false, false, BZIP2_FN },
+	[KS_CODEC_LZO] = { "lzo", "liblzo2-dev", MAGIC("\x89LZO\0\r\n\x1a\n"), NULL, false, true, LZO_FN },
+	[KS_CODEC_LZ4] = { "lz4", "liblz4-dev", MAGIC("\x04\x22\x4d\x18"), lz4_header, false, true, LZ4_FN },
+	[KS_CODEC_LZ4_LEGACY] = { "lz4 (legacy)", "liblz4-dev", MAGIC("\x02\x21\x4c\x18"), lz4_legacy_header, false,
+				  true, LZ4_LEGACY_FN },
+	[KS_CODEC_ZSTD] = { "zstd", "libzstd-dev", MAGIC("\x28\xb5\x2f\xfd"), zstd_header, false, false, ZSTD_FN },
 };
 
 const char *ks_codec_name(enum ks_codec c)
@@ -41,9 +158,33 @@ bool ks_codec_available(enum ks_codec c)
 	return c < KS_CODEC_COUNT && codecs[c].decode;
 }
 
+bool ks_codec_weak_at(struct span in, size_t off, enum ks_codec c)
+{
+	static const uint8_t unknown_size[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (c >= KS_CODEC_COUNT || !codecs[c].weak)
+		return false;
+	return !(c == KS_CODEC_LZMA && span_eq(in, off + 5, unknown_size, sizeof(unknown_size)));
+}
+
+bool ks_codec_shows_text(enum ks_codec c)
+{
+	return c < KS_CODEC_COUNT && codecs[c].shows_text;
+}
+
+const uint8_t *ks_codec_magic_bytes(enum ks_codec c, size_t *ret_len)
+{
+	if (c >= KS_CODEC_COUNT)
+		return NULL;
+	*ret_len = codecs[c].magic_len;
+	return codecs[c].magic;
+}
+
 bool ks_codec_magic(struct span in, size_t off, enum ks_codec c)
 {
-	return c < KS_CODEC_COUNT && span_eq(in, off, codecs[c].magic, codecs[c].magic_len);
+	if (c >= KS_CODEC_COUNT || !span_eq(in, off, codecs[c].magic, codecs[c].magic_len))
+		return false;
+	return !codecs[c].header || codecs[c].header(in, off);
 }
 
 bool ks_codec_detect(struct span in, size_t off, enum ks_codec *ret)
@@ -67,4 +208,71 @@ struct ksyms_error *ks_decompress(enum ks_codec c, struct span in, uint64_t cap,
 				codecs[c].name, codecs[c].name, codecs[c].package);
 	memset(r, 0, sizeof(*r));
 	return codecs[c].decode(in, cap, out, r);
+}
+
+struct ksyms_error *ks_decomp_too_large(const char *codec, uint64_t cap)
+{
+	return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream decompresses to more than the %llu-byte limit", codec,
+			(unsigned long long)cap);
+}
+
+struct ksyms_error *ks_decomp_corrupt(const char *codec, struct span in, size_t off, const char *why)
+{
+	uint64_t at = in.origin + off;
+
+	return ks_error_at((int64_t)at, "corrupt %s data near offset 0x%llx: %s", codec, (unsigned long long)at, why);
+}
+
+/* Output is grown this much per step: big enough that the per-call cost of
+ * the libraries vanishes, small enough not to overshoot a small cap. */
+enum { STREAM_CHUNK = 1 << 20 };
+
+/* Room for the next step: one byte more than the cap allows, so a stream of
+ * exactly @cap bytes is accepted and one byte more is detected. */
+static size_t step_room(uint64_t cap, uint64_t made)
+{
+	return cap - made < STREAM_CHUNK ? (size_t)(cap - made) + 1 : STREAM_CHUNK;
+}
+
+struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
+				  struct ks_buf *out, struct ks_decomp_result *r)
+{
+	size_t start = out->len, pos = 0;
+
+	for (;;) {
+		if (out->len - start > cap)
+			return ks_decomp_too_large(codec, cap);
+		size_t room = step_room(cap, out->len - start);
+		if (!ks_buf_reserve(out, room))
+			return &ks_enomem;
+		struct ks_step_io io = {
+			.in = span_at(in, pos, in.len - pos),
+			.in_len = in.len - pos,
+			.out = out->p + out->len,
+			.out_len = room,
+		};
+		enum ks_step s = step(state, &io);
+		pos += io.in_used;
+		out->len += io.out_made;
+		r->consumed = pos;
+		switch (s) {
+		case KS_STEP_END:
+			return out->len - start > cap ? ks_decomp_too_large(codec, cap) : NULL;
+		case KS_STEP_CORRUPT:
+			return ks_decomp_corrupt(codec, in, pos, io.why);
+		case KS_STEP_NOMEM:
+			return &ks_enomem;
+		case KS_STEP_LIMIT:
+			return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream %s", codec, io.why);
+		case KS_STEP_MORE:
+			break;
+		}
+		if (io.in_used || io.out_made)
+			continue;
+		/* no progress with room to write: the decoder wants input */
+		if (pos < in.len)
+			return ks_decomp_corrupt(codec, in, pos, "the decoder stopped making progress");
+		r->truncated = true;
+		return NULL;
+	}
 }

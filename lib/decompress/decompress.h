@@ -29,29 +29,90 @@ enum ks_codec {
 	KS_CODEC_COUNT
 };
 
+/* The kernel's legacy lz4 frame (lz4 -l): blocks of 8 MiB, each at most
+ * LZ4_COMPRESSBOUND(8 MiB) bytes compressed. */
+enum {
+	KS_LZ4_LEGACY_BLOCK = 8 << 20,
+	KS_LZ4_LEGACY_MAX_COMPRESSED = KS_LZ4_LEGACY_BLOCK + KS_LZ4_LEGACY_BLOCK / 255 + 16,
+};
+
 struct ks_decomp_result {
 	size_t consumed;  /* input bytes used by the stream */
 	bool truncated;   /* the input ended before the stream did */
 };
 
 const char *ks_codec_name(enum ks_codec c);
-/* True if a stream of codec @c can start at @off (checks the magic). */
+/*
+ * True if a stream of codec @c can start at @off: the magic plus the
+ * header fields that cost nothing to check (reserved bits, the lzma
+ * dictionary size), so that the 3-byte magics of gzip and lzma found at
+ * random inside a kernel are mostly rejected before any decoding.
+ */
 bool ks_codec_magic(struct span in, size_t off, enum ks_codec c);
 /* The codec whose magic is at @off, if any. */
 bool ks_codec_detect(struct span in, size_t off, enum ks_codec *ret);
 /* Whether this build can decode @c. */
 bool ks_codec_available(enum ks_codec c);
+/* The magic bytes of @c (for scanning), and their length in *ret_len. */
+const uint8_t *ks_codec_magic_bytes(enum ks_codec c, size_t *ret_len);
+/*
+ * True if the header at @off, which passed ks_codec_magic(), is still
+ * likely to be chance: lzma's 5d 00 00 with a stated size (an unknown size
+ * is eight 0xff bytes more, as good as a long magic).
+ */
+bool ks_codec_weak_at(struct span in, size_t off, enum ks_codec c);
+/*
+ * True for byte-aligned LZ77 without entropy coding (lz4, lzo): text of the
+ * uncompressed data, a kernel's "Linux version" banner included, shows
+ * through in the compressed stream.
+ */
+bool ks_codec_shows_text(enum ks_codec c);
 
 /*
  * Decompress one stream starting at the beginning of @in into @out
  * (appending), producing at most @cap bytes.  Data after the stream is
  * ignored.  A stream cut short by the end of @in is not an error: the
- * output so far is kept and result->truncated is set.
+ * output so far is kept and result->truncated is set.  On error @out may
+ * hold partial output; the caller frees it.
  */
 struct ksyms_error *ks_decompress(enum ks_codec c, struct span in, uint64_t cap, struct ks_buf *out,
 				  struct ks_decomp_result *result);
 
-/* Per-codec entry points (decompress_<codec>.c). */
-struct ksyms_error *ks_gunzip(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r);
+/*
+ * The streaming driver that every codec with a streaming library API
+ * shares (decompress.c): it owns the cap, the output growth, the
+ * truncation rule and the error offsets; a codec supplies one step.
+ */
+enum ks_step {
+	KS_STEP_MORE,    /* progress made (or none possible without more input) */
+	KS_STEP_END,     /* the stream ended */
+	KS_STEP_CORRUPT, /* bad data; @why says what */
+	KS_STEP_NOMEM,   /* the library could not allocate */
+	KS_STEP_LIMIT,   /* the stream needs more memory than we allow; @why says how much */
+};
+
+struct ks_step_io {
+	const uint8_t *in; /* input left */
+	size_t in_len;
+	size_t in_used;    /* set by the step */
+	uint8_t *out;      /* room for output */
+	size_t out_len;
+	size_t out_made;   /* set by the step */
+	const char *why;   /* set by the step with CORRUPT or LIMIT */
+};
+
+typedef enum ks_step ks_step_fn(void *state, struct ks_step_io *io);
+
+struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
+				  struct ks_buf *out, struct ks_decomp_result *r);
+
+/* Helpers for the block formats (lzo, lz4 legacy) that manage their own output. */
+struct ksyms_error *ks_decomp_too_large(const char *codec, uint64_t cap);
+struct ksyms_error *ks_decomp_corrupt(const char *codec, struct span in, size_t off, const char *why);
+
+/* Per-codec entry points (decompress_<codec>.c); each exists only if built in. */
+typedef struct ksyms_error *ks_decode_fn(struct span in, uint64_t cap, struct ks_buf *out,
+					 struct ks_decomp_result *r);
+ks_decode_fn ks_gunzip, ks_unxz, ks_unlzma, ks_bunzip2, ks_unlzo, ks_unlz4, ks_unlz4_legacy, ks_unzstd;
 
 #endif

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lz4, both framings.  The standard frame (magic 04 22 4d 18) goes through
+ * LZ4F, which checks the optional checksums.  The kernel's Makefile.lib
+ * uses `lz4 -l`, the legacy frame (magic 02 21 4c 18): a bare sequence of
+ * (little-endian u32 size, LZ4 block) with every block but the last
+ * decompressing to exactly 8 MiB, no end mark, and the kernel's own 4-byte
+ * size_append right after.
+ */
+#include "decompress.h"
+
+#ifdef HAVE_LZ4
+#include <lz4.h>
+#include <lz4frame.h>
+
+#include "core/compiler.h"
+#include "core/error.h"
+
+/* LZ4F reports no position with an error: feed it in steps small enough
+ * that the driver's position says where the bad data is. */
+static const size_t LZ4F_STEP = 64 << 10;
+
+static enum ks_step lz4f_step(void *state, struct ks_step_io *io)
+{
+	size_t dst = io->out_len, src = KS_MIN(io->in_len, LZ4F_STEP);
+
+	size_t rc = LZ4F_decompress(state, io->out, &dst, io->in, &src, NULL);
+	io->in_used = src;
+	io->out_made = dst;
+	if (LZ4F_isError(rc)) {
+		io->why = LZ4F_getErrorName(rc);
+		return KS_STEP_CORRUPT;
+	}
+	return rc == 0 ? KS_STEP_END : KS_STEP_MORE;
+}
+
+struct ksyms_error *ks_unlz4(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
+{
+	LZ4F_dctx *d;
+
+	if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
+		return &ks_enomem;
+	struct ksyms_error *err = ks_stream_run("lz4", lz4f_step, d, in, cap, out, r);
+	LZ4F_freeDecompressionContext(d);
+	return err;
+}
+
+/* Magic numbers of lz4 frames (legacy, standard, skippable 0x184D2A5?):
+ * a "block size" equal to one is the start of the next frame. */
+static bool is_lz4_magic(uint32_t v)
+{
+	return v == 0x184c2102 || v == 0x184d2204 || (v & 0xfffffff0) == 0x184d2a50;
+}
+
+/* Where the legacy stream ends before the block size @size at @pos. */
+static bool legacy_end(uint32_t size, size_t made)
+{
+	/* A size equal to the output so far is the kernel's size_append after
+	 * a stream whose last block was a full 8 MiB. */
+	return size == 0 || size > KS_LZ4_LEGACY_MAX_COMPRESSED || is_lz4_magic(size) || size == made;
+}
+
+static const char LZ4L[] = "lz4 (legacy)";
+
+struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
+{
+	size_t start = out->len, pos = 4; /* after the magic */
+	uint32_t size;
+
+	r->consumed = pos;
+	while (span_u32(in, pos, false, &size) && !legacy_end(size, out->len - start)) {
+		if (!ks_buf_reserve(out, KS_LZ4_LEGACY_BLOCK))
+			return &ks_enomem;
+		char *dst = (char *)out->p + out->len;
+		const uint8_t *src = span_at(in, pos + 4, size);
+		if (!src) {
+			/* The input ends inside this block (the size was read, so
+			 * pos + 4 <= in.len): keep what its start decodes to. */
+			size_t avail = in.len - (pos + 4);
+			src = span_at(in, pos + 4, avail);
+			int n = LZ4_decompress_safe_partial((const char *)src, dst, (int)avail, KS_LZ4_LEGACY_BLOCK,
+							    KS_LZ4_LEGACY_BLOCK);
+			out->len += n > 0 ? (size_t)n : 0;
+			r->truncated = true;
+			r->consumed = in.len;
+			break;
+		}
+		int n = LZ4_decompress_safe((const char *)src, dst, (int)size, KS_LZ4_LEGACY_BLOCK);
+		if (n < 0)
+			return ks_decomp_corrupt(LZ4L, in, pos + 4, "bad LZ4 block");
+		out->len += (size_t)n;
+		pos += 4 + (size_t)size;
+		r->consumed = pos;
+		if (out->len - start > cap)
+			return ks_decomp_too_large(LZ4L, cap);
+		if (n < KS_LZ4_LEGACY_BLOCK)
+			break; /* only the last block is short */
+	}
+	return NULL;
+}
+#endif

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xz through liblzma's stream decoder.  The kernel's xz_wrap.sh adds BCJ
+ * filters (--x86, --arm, --powerpc, ...); inside an .xz stream they are
+ * named in the block headers and liblzma applies them itself.
+ */
+#include "decompress.h"
+
+#ifdef HAVE_LZMA
+#include <lzma.h>
+
+#include "core/error.h"
+#include "decompress_liblzma.h"
+
+uint64_t ks_liblzma_memlimit(uint64_t cap)
+{
+	/* The dictionary is never usefully larger than the output; the kernel
+	 * uses 32 MiB (xz) or 64 MiB (lzma -9), so small caps still get room. */
+	static const uint64_t slack = 256ull << 20;
+
+	return cap > UINT64_MAX - slack ? UINT64_MAX : cap + slack;
+}
+
+enum ks_step ks_liblzma_step(void *state, struct ks_step_io *io)
+{
+	lzma_stream *s = state;
+
+	s->next_in = io->in;
+	s->avail_in = io->in_len;
+	s->next_out = io->out;
+	s->avail_out = io->out_len;
+	lzma_ret rc = lzma_code(s, LZMA_RUN);
+	io->in_used = io->in_len - s->avail_in;
+	io->out_made = io->out_len - s->avail_out;
+	switch (rc) {
+	case LZMA_OK:
+	case LZMA_BUF_ERROR: /* no progress possible: the driver decides */
+		return KS_STEP_MORE;
+	case LZMA_STREAM_END:
+		return KS_STEP_END;
+	case LZMA_MEM_ERROR:
+		return KS_STEP_NOMEM;
+	case LZMA_MEMLIMIT_ERROR:
+		io->why = "needs a larger dictionary than the output limit allows";
+		return KS_STEP_LIMIT;
+	case LZMA_FORMAT_ERROR:
+		io->why = "bad header";
+		return KS_STEP_CORRUPT;
+	case LZMA_OPTIONS_ERROR:
+		io->why = "unsupported options in the header";
+		return KS_STEP_CORRUPT;
+	case LZMA_DATA_ERROR:
+		io->why = "compressed data is corrupt";
+		return KS_STEP_CORRUPT;
+	default:
+		io->why = "liblzma failed";
+		return KS_STEP_CORRUPT;
+	}
+}
+
+struct ksyms_error *ks_liblzma_run(const char *codec, lzma_stream *s, lzma_ret init, struct span in, uint64_t cap,
+				   struct ks_buf *out, struct ks_decomp_result *r)
+{
+	struct ksyms_error *err;
+
+	if (init == LZMA_MEM_ERROR)
+		err = &ks_enomem;
+	else if (init != LZMA_OK)
+		err = ks_error(KSYMS_ERR_UNSUPPORTED, "cannot initialise the liblzma %s decoder", codec);
+	else
+		err = ks_stream_run(codec, ks_liblzma_step, s, in, cap, out, r);
+	lzma_end(s);
+	return err;
+}
+
+struct ksyms_error *ks_unxz(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+
+	/* no LZMA_CONCATENATED: stop after the first stream, ignoring what follows */
+	lzma_ret init = lzma_stream_decoder(&s, ks_liblzma_memlimit(cap), 0);
+	return ks_liblzma_run("xz", &s, init, in, cap, out, r);
+}
+#endif

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zstd through ZSTD_decompressStream, which returns 0 at the end of a
+ * frame: data after the first frame (the kernel's appended size) is left
+ * alone.  The kernel compresses with `zstd -22 --ultra` (window 2^27) and
+ * allows windows up to 2^31 in its own decompressor, past libzstd's default
+ * limit of 2^27, so the limit is raised to match.
+ */
+#include "decompress.h"
+
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "core/compiler.h"
+#include "core/error.h"
+
+enum { KERNEL_WINDOW_LOG_MAX = 31 };
+
+/* An error leaves the input position where the failing call began: feed
+ * a block's worth at a time so the driver's position says where. */
+static const size_t ZSTD_STEP = 128 << 10;
+
+static enum ks_step zstd_step(void *state, struct ks_step_io *io)
+{
+	ZSTD_inBuffer ib = { io->in, KS_MIN(io->in_len, ZSTD_STEP), 0 };
+	ZSTD_outBuffer ob = { io->out, io->out_len, 0 };
+
+	size_t rc = ZSTD_decompressStream(state, &ob, &ib);
+	io->in_used = ib.pos;
+	io->out_made = ob.pos;
+	if (!ZSTD_isError(rc))
+		return rc == 0 ? KS_STEP_END : KS_STEP_MORE;
+	io->why = ZSTD_getErrorName(rc);
+	switch (ZSTD_getErrorCode(rc)) {
+	case ZSTD_error_memory_allocation:
+		return KS_STEP_NOMEM;
+	case ZSTD_error_frameParameter_windowTooLarge:
+		return KS_STEP_LIMIT;
+	default:
+		return KS_STEP_CORRUPT;
+	}
+}
+
+struct ksyms_error *ks_unzstd(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
+{
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+
+	if (!d)
+		return &ks_enomem;
+	struct ksyms_error *err;
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, KERNEL_WINDOW_LOG_MAX)))
+		err = ks_error(KSYMS_ERR_UNSUPPORTED, "this libzstd does not accept 2^%d-byte windows",
+			       KERNEL_WINDOW_LOG_MAX);
+	else
+		err = ks_stream_run("zstd", zstd_step, d, in, cap, out, r);
+	ZSTD_freeDCtx(d);
+	return err;
+}
+#endif
