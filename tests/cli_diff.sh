@@ -142,5 +142,18 @@ bad 1 "check-map: an image as /proc/kallsyms" "$ksyms" check-map -k "$ksyms" "$t
 run 2 "check-map: two maps" "$ksyms" check-map "$tmp/map" "$tmp/map"
 run 2 "check-map: bad option" "$ksyms" check-map --bogus
 
+# the live /proc/kallsyms says size 0: it must be read, not taken as empty
+if [ -r /proc/kallsyms ]; then
+	"$ksyms" diff --summary /proc/kallsyms /proc/kallsyms >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -q kptr_restrict "$tmp/err"; }; then
+		ok "diff: the live /proc/kallsyms is read (exit $rc)"
+	else
+		not_ok "diff: the live /proc/kallsyms is read: exit $rc"
+	fi
+else
+	echo "# no readable /proc/kallsyms here"
+fi
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -258,7 +258,9 @@ struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_o
 			len = img->map_len;
 		}
 	}
-	if (!data && !(S_ISREG(st.st_mode) && st.st_size == 0)) {
+	/* procfs files (/proc/kallsyms) have content but say size 0: read
+	 * them; an empty file reads as empty */
+	if (!data) {
 		struct ksyms_error *err = read_all(fd, path, OPT(opts, max_output, DEFAULT_MAX_OUTPUT), &img->copy, &len);
 		if (err) {
 			close(fd);
