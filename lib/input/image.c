@@ -41,6 +41,7 @@ struct ksyms_image {
 static ks_unwrap_fn *const unwrappers[] = {
 	ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_bootimg, ks_unwrap_uimage, ks_unwrap_fit,
 	ks_unwrap_codec,
+	ks_unwrap_embedded, /* last: it searches, the others know where to look */
 };
 
 static bool opts_valid(const void *opts, size_t known)

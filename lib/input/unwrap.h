@@ -44,5 +44,7 @@ ks_unwrap_fn ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_boo
 /* A compressed stream at offset 0 (unwrap_codec.c). */
 struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,
 				    struct ks_unwrapped *ret);
+/* A compressed stream somewhere inside a self-decompressing image (unwrap_embedded.c). */
+ks_unwrap_fn ks_unwrap_embedded;
 
 #endif
