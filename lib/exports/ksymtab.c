@@ -367,29 +367,59 @@ static enum ksyms_export_kind flag_kind(const struct ks_ksym_ctx *c, size_t i)
 	return f && (*f & 1) ? KSYMS_EXPORT_GPL : KSYMS_EXPORT_PLAIN; /* KSYM_FLAG_GPL_ONLY */
 }
 
-/* The only table symbol called @name, or SIZE_MAX.  For the rare entry
- * whose value word is 0 in the image: relocated at boot (RELA kernels
- * store the value in the relocation, not in place). */
-static size_t unique_name(const struct ksyms_table *t, const char *name, size_t len)
-{
-	size_t found = SIZE_MAX;
+/* An entry whose value word is 0 in the image (relocated at boot: RELA
+ * kernels such as 6.1 s390x keep the value in the relocation, not in
+ * place) still names its symbol: match it by name when the table has
+ * exactly one symbol of that name.  One pass over the table for all of
+ * them, a binary search per symbol. */
+struct zname {
+	const char *name;
+	size_t ent, hits, index;
+};
 
+static int cmp_zname(const void *a, const void *b)
+{
+	return strcmp(((const struct zname *)a)->name, ((const struct zname *)b)->name);
+}
+
+static bool match_zero_values(const struct ksyms_table *t, struct ks_exports *x)
+{
+	size_t z = 0;
+
+	for (size_t i = 0; i < x->count; i++)
+		z += x->ent[i].index == UINT32_MAX && x->ent[i].addr == 0;
+	if (!z)
+		return true;
+	struct zname *v = malloc(z * sizeof(*v));
+	if (!v)
+		return false;
+	z = 0;
+	for (size_t i = 0; i < x->count; i++)
+		if (x->ent[i].index == UINT32_MAX && x->ent[i].addr == 0)
+			v[z++] = (struct zname){ .name = x->pool + x->ent[i].name, .ent = i };
+	qsort(v, z, sizeof(*v), cmp_zname);
 	for (size_t i = 0; i < t->count; i++) {
-		const char *n = t->pool + t->name[i];
-		if (n[0] != name[0] || strncmp(n, name, len) != 0 || n[len])
-			continue;
-		if (found != SIZE_MAX)
-			return SIZE_MAX;
-		found = i;
+		struct zname key = { .name = t->pool + t->name[i] };
+		struct zname *hit = bsearch(&key, v, z, sizeof(*v), cmp_zname);
+		if (hit) {
+			hit->hits++;
+			hit->index = i;
+		}
 	}
-	return found;
+	for (size_t k = 0; k < z; k++) {
+		if (v[k].hits != 1 || v[k].index >= UINT32_MAX)
+			continue;
+		x->ent[v[k].ent].index = (uint32_t)v[k].index;
+		x->ent[v[k].ent].addr = t->addr[v[k].index];
+	}
+	free(v);
+	return true;
 }
 
 static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l,
 				      struct ks_exports *x)
 {
 	bool flags = c->sec[KS_SEC_FLAGS].present;
-	size_t by_name = 0; /* unique_name() walks the table: a few per kernel, not one per entry */
 
 	for (int s = 0; s < KS_SEC_FLAGS; s++) {
 		const struct ks_range *r = &c->sec[s];
@@ -402,11 +432,7 @@ static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct 
 				return NULL;
 			}
 			enum ksyms_export_kind kind = s == KS_SEC_KSYMTAB && flags ? flag_kind(c, i) : sec_kind[s];
-			size_t index = ks_ksym_match(c, e.value, e.name, e.name_len);
-			if (index == SIZE_MAX && e.value == 0 && by_name++ < KS_KSYM_MAX_ALIASES &&
-			    (index = unique_name(c->t, e.name, e.name_len)) != SIZE_MAX)
-				e.value = c->t->addr[index];
-			if (!ks_exports_add(x, &e, kind, index))
+			if (!ks_exports_add(x, &e, kind, ks_ksym_match(c, e.value, e.name, e.name_len)))
 				return &ks_enomem;
 		}
 	}
@@ -416,7 +442,7 @@ static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct 
 	set_loc(c, KS_SEC_KSYMTAB, &x->info.ksymtab);
 	set_loc(c, KS_SEC_GPL, &x->info.ksymtab_gpl);
 	set_loc(c, KS_SEC_FLAGS, &x->info.kflagstab);
-	return ks_exports_finish(x) ? NULL : &ks_enomem;
+	return match_zero_values(c->t, x) && ks_exports_finish(x) ? NULL : &ks_enomem;
 }
 
 /* A __kflagstab must have exactly one byte per __ksymtab entry. */

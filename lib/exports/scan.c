@@ -28,6 +28,7 @@ enum {
 	MIN_SEEDS = 16,    /* fewer is not a ksymtab */
 	MAX_GAP = 32,      /* entries between seeds of one run (exported data) */
 	MAX_REGIONS = 64,
+	SURE_RUN = 256,    /* seeds in a row that can only be a ksymtab */
 };
 
 /* A stretch of the data with one address mapping. */
@@ -123,9 +124,11 @@ static bool is_seed(const struct ks_ksym_ctx *c, const struct addr_set *h, uint6
 {
 	size_t s = slot_of(h, value), off;
 
+	if (!ks_vamap_to_off(&c->map, name, &off))
+		return false;
 	while (h->addr[s] && h->addr[s] != value)
 		s = (s + 1) & h->mask;
-	if (!h->addr[s] || !ks_vamap_to_off(&c->map, name, &off))
+	if (!h->addr[s])
 		return false;
 	for (size_t p = h->pos[s]; p < c->norder && p - h->pos[s] < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, p) == value;
 	     p++) {
@@ -138,29 +141,38 @@ static bool is_seed(const struct ks_ksym_ctx *c, const struct addr_set *h, uint6
 	return false;
 }
 
-/* Every offset where family @f decodes to a seed, ascending. */
+/* Offsets where family @f decodes to a seed, ascending, until the data
+ * ends or a run of SURE_RUN seeds (each within MAX_GAP entries of the
+ * last) has ended: that is the ksymtab (a kernel exports thousands of
+ * symbols), and the rest of the data is not needed. */
 static bool find_seeds(const struct ks_ksym_ctx *c, const struct addr_set *h, const struct family *f, size_t **ret,
 		       size_t *ret_n)
 {
 	struct region r[MAX_REGIONS];
-	size_t nr = get_regions(c, r), n = 0, cap = 0;
-	size_t *seeds = NULL;
+	size_t nr = get_regions(c, r), n = 0, cap = 0, run = 0;
+	size_t *seeds = NULL, gap = 3 * (size_t)f->field * MAX_GAP;
 	uint64_t lo = ks_ksym_addr_at(c, 0), hi = ks_ksym_addr_at(c, c->norder - 1);
 
 	for (size_t k = 0; k < nr; k++) {
 		const uint8_t *p = span_at(c->data, r[k].off, r[k].len);
 		for (size_t i = 0; p && i + 2 * f->field <= r[k].len; i += f->field) {
 			uint64_t value, name;
+			size_t at = r[k].off + i;
 			read_pair(c, f, p + i, r[k].va + i, &value, &name);
-			if (value < lo || value > hi || !is_seed(c, h, value, name))
+			if (value < lo || value > hi || !is_seed(c, h, value, name)) {
+				if (run >= SURE_RUN && at - seeds[n - 1] > gap)
+					goto done;
 				continue;
+			}
 			if (!ks_grow((void **)&seeds, &cap, n + 1, sizeof(*seeds))) {
 				free(seeds);
 				return false;
 			}
-			seeds[n++] = r[k].off + i;
+			run = n && at - seeds[n - 1] <= gap ? run + 1 : 1;
+			seeds[n++] = at;
 		}
 	}
+done:
 	*ret = seeds;
 	*ret_n = n;
 	return true;
@@ -281,7 +293,8 @@ static bool scan_family(struct ks_ksym_ctx *c, const struct addr_set *h, const s
 
 bool ks_ksym_scan(struct ks_ksym_ctx *c)
 {
-	const struct family fams[] = { { true, 4 }, { false, c->word } };
+	/* absolute first: the kernels that need the scan mostly lack PREL32 */
+	const struct family fams[] = { { false, c->word }, { true, 4 } };
 	size_t best = 0, seeds;
 	struct ks_range found[KS_SEC_COUNT] = { { 0 } };
 	struct addr_set h = { 0 };
@@ -290,7 +303,7 @@ bool ks_ksym_scan(struct ks_ksym_ctx *c)
 		set_free(&h);
 		return false;
 	}
-	for (size_t i = 0; i < KS_ARRAY_SIZE(fams); i++) {
+	for (size_t i = 0; i < KS_ARRAY_SIZE(fams) && best < SURE_RUN; i++) {
 		if (scan_family(c, &h, &fams[i], &seeds) && seeds > best) {
 			best = seeds;
 			memcpy(found, c->sec, sizeof(found));
