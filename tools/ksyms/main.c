@@ -21,6 +21,7 @@ static const struct {
 	{ "diff", cmd_diff, "compare two symbol sources: same, moved, only in one, the slide" },
 	{ "check-map", cmd_check_map, "does this System.map match the running kernel's /proc/kallsyms?" },
 	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
+	{ "extract", cmd_extract, "write the kernel inside an image, decompressed (like extract-vmlinux)" },
 };
 
 static void usage(FILE *f)
