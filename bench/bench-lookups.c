@@ -8,7 +8,8 @@
  * Addresses are drawn uniformly over [lowest symbol, highest symbol] of
  * the kernel (the same as %pS sees in a stack trace: mostly text, some
  * data); names are those of random symbols, plus 1 in 8 that do not
- * exist.  Both sequences are made before the clock starts.
+ * exist.  Both sequences are made before the clock starts, and the rates
+ * are per second of the thread's CPU time.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -22,11 +23,23 @@
 
 enum { N_ADDR = 1 << 22, N_NAME = 1 << 20 };
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* Lookup rates count this thread's CPU time, not wall time: on a shared
+ * machine the wall clock also counts the time other processes ran. */
+static double cpu_now(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -100,12 +113,12 @@ static double bench_addrs(struct ksyms_table *t, double seconds, size_t *ret_res
 			break;
 	for (size_t i = 0; i < N_ADDR; i++)
 		a[i] = lo.addr + rnd() % (hi.addr - lo.addr + 1);
-	double t0 = now(), t1;
+	double t0 = cpu_now(), t1;
 	do {
 		for (size_t i = 0; i < N_ADDR; i++)
 			resolved += ksyms_table_lookup_addr(t, a[i], &m);
 		done += N_ADDR;
-		t1 = now();
+		t1 = cpu_now();
 	} while (t1 - t0 < seconds);
 	free(a);
 	*ret_resolved = resolved;
@@ -127,12 +140,12 @@ static double bench_names(struct ksyms_table *t, double seconds, size_t *ret_fou
 		else
 			names[i] = s.name;
 	}
-	double t0 = now(), t1;
+	double t0 = cpu_now(), t1;
 	do {
 		for (size_t i = 0; i < N_NAME; i++)
 			found += ksyms_table_lookup_name(t, names[i], &pos) != 0;
 		done += N_NAME;
-		t1 = now();
+		t1 = cpu_now();
 	} while (t1 - t0 < seconds);
 	free(names);
 	*ret_found = found;
@@ -170,9 +183,9 @@ int main(int argc, char **argv)
 	printf("%s: %zu symbols, loaded in %.0f ms, indexes built in %.1f ms\n", path, ksyms_table_count(t),
 	       (t1 - t0) * 1e3, (t2 - t1) * 1e3);
 	double ar = bench_addrs(t, seconds, &hits);
-	printf("address lookups: %.1f million/s (goal 10)  [%zu resolved]\n", ar / 1e6, hits);
+	printf("address lookups: %.1f million/s of CPU time (goal 10)  [%zu resolved]\n", ar / 1e6, hits);
 	double nr = bench_names(t, seconds, &hits);
-	printf("name lookups:    %.1f million/s (goal 2)  [%zu found]\n", nr / 1e6, hits);
+	printf("name lookups:    %.1f million/s of CPU time (goal 2)  [%zu found]\n", nr / 1e6, hits);
 	ksyms_table_destroy(t);
 	return ar >= 10e6 && nr >= 2e6 ? 0 : 1;
 }
