@@ -147,8 +147,8 @@ static void print_summary(struct out *o, const struct diff_cmd *c, const struct 
 
 	print_side(o, c, 0, s->a_compared, s->a_filtered, s->a_modules_skipped);
 	print_side(o, c, 1, s->b_compared, s->b_filtered, s->b_modules_skipped);
-	if (s->addr_bits == 32 && c->digits == 8 && c->mask == 0xffffffffu)
-		out_str(o, "addresses:    compared at 32 bits\n");
+	if (s->addr_bits == 32)
+		out_str(o, "addresses:    compared at 32 bits (a 32-bit source; sign-extended ones narrowed)\n");
 	out_printf(o, "same:         %zu\nmoved:        %zu\nonly in A:    %zu\nonly in B:    %zu\n"
 		      "type changed: %zu\n", s->same, s->moved, s->only_a, s->only_b, s->type_changed);
 	size_t explained = 0;
@@ -174,7 +174,8 @@ static void print_summary(struct out *o, const struct diff_cmd *c, const struct 
 	out_printf(o, "unexplained:  %zu\n", s->unexplained);
 }
 
-/* Explained differences are leading zeros of the first pass; list them second. */
+/* The differences worth a look (with -a, every one), then the counts: a long
+ * listing leaves the summary on screen. */
 static void print_text(struct out *o, const struct diff_cmd *c, const struct ksyms_diff *d)
 {
 	size_t n = ksyms_diff_count(d);
