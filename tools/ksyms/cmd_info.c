@@ -28,8 +28,36 @@ static const char *name_len_text(const struct ksyms_info *i)
 	return "1 byte (before 6.1)";
 }
 
-static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_info *i)
+/* A symbol list (System.map, /proc/kallsyms, .symtab) has no kallsyms
+ * layout: say what it is instead. */
+static void print_list_source(struct out *o, const struct ksyms_info *i)
 {
+	out_printf(o, "source:        %s, %llu symbols", i->source, (unsigned long long)i->num_syms);
+	if (i->module_symbols)
+		out_printf(o, " and %zu module symbols", i->module_symbols);
+	out_printf(o, ", %d-bit addresses\n", i->word_size * 8);
+	if (i->arch)
+		out_printf(o, "arch:          %s (from %s)\n", i->arch, i->arch_source);
+	if (i->addresses_hidden)
+		out_str(o, "addresses:     all 0: kptr_restrict hides them from this reader (read /proc/kallsyms as root "
+			   "with kernel.kptr_restrict=0, or use a System.map or the kernel image)\n");
+}
+
+static void print_exports(struct out *o, const struct ksyms_exports_info *e)
+{
+	if (!e)
+		return;
+	if (!e->known) {
+		out_printf(o, "exports:       unknown (%s)\n", e->unknown_reason ? e->unknown_reason : "no ksymtab found");
+		return;
+	}
+	out_printf(o, "exports:       %zu (%zu EXPORT_SYMBOL_GPL, %zu in a namespace), %s, found by %s\n", e->count,
+		   e->gpl, e->with_namespace, e->layout, e->found_by);
+}
+
+static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab)
+{
+	const struct ksyms_info *i = ksyms_table_info(tab);
 	int digits = i->word_size == 4 ? 8 : 16;
 	size_t nl = ksyms_image_layer_count(img);
 
@@ -38,6 +66,10 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
 		out_printf(o, "%s %-11s at 0x%llx, %llu bytes: %s\n", l ? "            ->" : "chain:        ",
 			   ly->format, (unsigned long long)ly->offset, (unsigned long long)ly->size, ly->description);
+	}
+	if (i->source_kind != KSYMS_SOURCE_KALLSYMS) {
+		print_list_source(o, i);
+		return;
 	}
 	out_printf(o, "kernel:        %s\n", i->banner ? i->banner : "(no \"Linux version\" banner found)");
 	out_printf(o, "arch:          %s%s%s%s, %d-bit %s-endian\n", i->arch ? i->arch : "unknown",
@@ -48,6 +80,7 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 	out_printf(o, "               name lengths %s, %u-byte markers, %u-byte num_syms, %u-byte alignment\n",
 		   name_len_text(i), i->layout.marker_size, i->layout.num_syms_size, i->layout.align);
 	out_printf(o, "symbols:       %llu\n", (unsigned long long)i->num_syms);
+	print_exports(o, ksyms_table_exports(tab));
 	if (i->base_known) {
 		out_str(o, "load address:  0x");
 		out_hex(o, i->base, digits);
@@ -97,11 +130,29 @@ static void json_addr(struct out *o, uint64_t v)
 	out_printf(o, "\"0x%llx\"", (unsigned long long)v);
 }
 
-static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_info *i)
+static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab)
 {
+	const struct ksyms_info *i = ksyms_table_info(tab);
+	const struct ksyms_exports_info *e = ksyms_table_exports(tab);
+
 	out_char(o, '{');
 	json_key(o, "file");
 	out_json_string(o, path);
+	out_str(o, ",\"source\":");
+	out_json_string(o, i->source ? i->source : "unknown");
+	out_printf(o, ",\"module_symbols\":%zu,\"addresses_hidden\":%s", i->module_symbols,
+		   i->addresses_hidden ? "true" : "false");
+	out_str(o, ",\"exports\":");
+	if (e && e->known) {
+		out_printf(o, "{\"count\":%zu,\"gpl\":%zu,\"with_namespace\":%zu,\"layout\":", e->count, e->gpl,
+			   e->with_namespace);
+		json_str_or_null(o, e->layout);
+		out_str(o, ",\"found_by\":");
+		json_str_or_null(o, e->found_by);
+		out_char(o, '}');
+	} else {
+		out_str(o, "null");
+	}
 	out_str(o, ",\"chain\":[");
 	for (size_t l = 0; l < ksyms_image_layer_count(img); l++) {
 		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
@@ -197,7 +248,7 @@ int cmd_info(int argc, char **argv)
 		return rc;
 	struct out o;
 	out_init(&o);
-	(json ? print_json : print_text)(&o, argv[optind], img, ksyms_table_info(tab));
+	(json ? print_json : print_text)(&o, argv[optind], img, tab);
 	rc = out_finish(&o);
 	ksyms_table_destroy(tab);
 	ksyms_image_destroy(img);

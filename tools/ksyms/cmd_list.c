@@ -180,6 +180,9 @@ int cmd_list(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	const struct ksyms_info *info = ksyms_table_info(tab);
+	if (info->addresses_hidden)
+		fprintf(stderr, "%s: '%s': warning: every address is 0: kptr_restrict hides them from this reader\n",
+			progname, argv[optind]);
 	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
 		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",
 			progname, argv[optind]);
