@@ -23,6 +23,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "elf.h"
 #include "kernel.h"
@@ -56,6 +57,49 @@ static int candidate_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/*
+ * Where in its magic to anchor the scan: a byte that is rare in kernels,
+ * since a raw kernel is scanned for lz4 and lzo magics and 0x04/0x02 are
+ * among the commonest bytes of code.
+ */
+static size_t scan_anchor(enum ks_codec c)
+{
+	switch (c) {
+	case KS_CODEC_LZ4:
+	case KS_CODEC_LZ4_LEGACY:
+		return 1; /* 0x22, 0x21: under 0.25% of a kernel's bytes */
+	case KS_CODEC_LZO:
+		return 5; /* '\r' */
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The first offset in [from, end) where @m (@len bytes) starts, or SIZE_MAX.
+ * memchr() on the anchor byte, then a compare: glibc's memmem() runs at
+ * 2-3 GB/s whatever the needle, which made this scan 40% of `ksyms list`
+ * on a 57 MB vmlinux; memchr() on a rare byte is ten times faster.
+ */
+static size_t find_magic(struct span in, size_t from, size_t end, const uint8_t *m, size_t len, size_t anchor)
+{
+	if (len > in.len)
+		return SIZE_MAX;
+	/* a whole magic must fit: then [from + anchor, end + anchor) is inside */
+	end = KS_MIN(end, in.len - len + 1);
+	while (from < end) {
+		const uint8_t *p = span_at(in, from + anchor, end - from);
+		const uint8_t *hit = p ? memchr(p, m[anchor], end - from) : NULL;
+		if (!hit)
+			return SIZE_MAX;
+		size_t at = from + (size_t)(hit - p);
+		if (span_eq(in, at, m, len))
+			return at;
+		from = at + 1;
+	}
+	return SIZE_MAX;
+}
+
 /* Every offset in [1, @end) where a stream of some codec can start, sorted;
  * only text-showing codecs if @banner (the data has a banner at @end). */
 static size_t find_candidates(struct span in, size_t end, bool banner, struct candidate *c, size_t max)
@@ -67,7 +111,7 @@ static size_t find_candidates(struct span in, size_t end, bool banner, struct ca
 		const uint8_t *m = ks_codec_magic_bytes(k, &mlen);
 		if (banner && !ks_codec_shows_text(k))
 			continue;
-		while (per < MAX_PER_CODEC && n < max && (at = span_find(in, from, m, mlen)) < end) {
+		while (per < MAX_PER_CODEC && n < max && (at = find_magic(in, from, end, m, mlen, scan_anchor(k))) != SIZE_MAX) {
 			if (ks_codec_magic(in, at, k)) {
 				c[n++] = (struct candidate){ at, k, ks_codec_weak_at(in, at, k) };
 				per++;
