@@ -474,6 +474,132 @@ ksyms_image_config(const struct ksyms_image *img, char **ret, size_t *ret_len);
 KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *ksyms_image_banner(const struct ksyms_image *img, char **ret);
 
 /* ------------------------------------------------------------------------ */
+/** @name Symbolizing kernel logs
+ *
+ * Annotate a kernel log (dmesg, oops, panic, warning, KASAN, lockdep,
+ * hung-task and soft-lockup reports, raw stack dumps) with the symbol of
+ * every kernel address in it, as %pS prints it ("func+0x1c/0x80 [mod]"),
+ * leaving every other byte as it was.  A log shows run-time addresses; the
+ * KASLR slide (run-time address minus table address) is given by the
+ * caller or read from the log: a "Kernel Offset:" line, or frames that show
+ * both an address and the symbol the kernel printed for it.  Symbols the
+ * log already names are checked against the table: a disagreement means
+ * the table is not from the kernel that wrote the log.
+ *
+ * Use: create a symbolizer on a table, pass every line to
+ * ksyms_symbolizer_scan() (the evidence can come after the frames it
+ * explains: a panic prints its Kernel Offset line last), then every line
+ * to ksyms_symbolize_line().  A streaming caller may alternate the two per
+ * line; the slide then follows the evidence seen so far.  Symbolizing a
+ * line allocates nothing once the buffers have grown to the longest line.
+ * Lines are byte strings: they need no NUL and may hold any bytes.
+ */
+
+/** Where the slide in use came from. */
+enum ksyms_slide_source {
+	KSYMS_SLIDE_NONE = 0,      /**< no evidence: 0 is assumed */
+	KSYMS_SLIDE_GIVEN,         /**< the caller's slide or base */
+	KSYMS_SLIDE_KERNEL_OFFSET, /**< a "Kernel Offset: 0x... from 0x..." line */
+	KSYMS_SLIDE_FRAMES,        /**< addresses logged next to the symbol they resolve to */
+};
+
+/** Options for ksyms_symbolizer_create(). */
+struct ksyms_symbolize_opts {
+	size_t sz;
+	bool has_slide;
+	uint64_t slide;    /**< run-time minus table address, modulo the word size */
+	bool has_base;
+	uint64_t base;     /**< run-time address of _text; the slide is this minus the table's _text */
+	/**
+	 * Rewrite the addresses a kernel without kallsyms prints for %pS
+	 * ("0x" and the address padded to the pointer width) as
+	 * "func+0x1c/0x80", the way a kernel with kallsyms prints them, and
+	 * annotate nothing else: the log as it would have been.
+	 */
+	bool replace;
+};
+
+/** The slide in use and what it rests on. */
+struct ksyms_slide_info {
+	enum ksyms_slide_source source;
+	uint64_t slide;
+	size_t offset_line;       /**< 1-based scanned line of the first Kernel Offset line; 0 if none */
+	uint64_t kernel_offset;   /**< that line's offset */
+	uint64_t link_text;       /**< and its "from" address: where _text was linked */
+	bool offset_conflict;     /**< a later Kernel Offset line says otherwise (two boots in one log) */
+	bool text_mismatch;       /**< link_text is not the table's _text (nor, for a run-time table, _text minus the offset) */
+	size_t frames;            /**< frames showing an address and a kernel symbol */
+	size_t frames_agree;      /**< of which the slide explains */
+};
+
+enum ksyms_annotation_kind {
+	KSYMS_ANNOT_ADDRESS = 1, /**< an address the table resolves: annotated (or replaced) */
+	KSYMS_ANNOT_CHECKED,     /**< a symbol the log names, and the table agrees */
+	KSYMS_ANNOT_MISMATCH,    /**< a symbol the log names, and the table disagrees: the line is marked */
+	KSYMS_ANNOT_UNCHECKED,   /**< a symbol the log names that the table cannot confirm or deny */
+};
+
+/** One finding in a line.  Strings are borrowed from the table or static. */
+struct ksyms_annotation {
+	enum ksyms_annotation_kind kind;
+	size_t start, len;        /**< the address, or the logged "func+0x1c/0x80 [mod]", in the input line (bytes) */
+	bool has_addr;            /**< the log shows an address here (for a logged symbol: just before it) */
+	uint64_t addr;            /**< that address, as logged */
+	bool resolved;            /**< @ref match holds what the table has at addr minus the slide */
+	struct ksyms_match match;
+	const char *reason;       /**< for a mismatch: what the table says, as a phrase */
+};
+
+/** Counts over every line symbolized so far. */
+struct ksyms_symbolize_stats {
+	size_t lines;
+	size_t annotated;      /**< addresses annotated or replaced */
+	size_t checked;        /**< logged symbols the table confirms */
+	size_t mismatches;     /**< logged symbols the table contradicts */
+	size_t mismatch_lines; /**< lines with at least one */
+	size_t unchecked;      /**< logged symbols that could not be checked (modules the table lacks) */
+};
+
+struct ksyms_symbolizer;
+
+/**
+ * Create a symbolizer on @p tab (borrowed: it must outlive the
+ * symbolizer).  Builds the table's lookup indexes.  KSYMS_ERR_NOT_FOUND if
+ * @p opts gives a base and the table has no _text.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_symbolizer_create(struct ksyms_table *tab, const struct ksyms_symbolize_opts *opts,
+			struct ksyms_symbolizer **ret);
+
+KSYMS_API void ksyms_symbolizer_destroy(struct ksyms_symbolizer *s);
+
+/** Gather slide evidence from one line (a trailing newline is allowed). Only fails when out of memory. */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_symbolizer_scan(struct ksyms_symbolizer *s, const char *line, size_t len);
+
+/** @return the slide in use, settled from the evidence scanned so far. */
+KSYMS_API const struct ksyms_slide_info *ksyms_symbolizer_slide(struct ksyms_symbolizer *s);
+
+/**
+ * Symbolize one line (with or without its newline, which is kept).  *ret
+ * and *ret_len: the annotated line, valid until the next call.  Only fails
+ * when out of memory.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_symbolize_line(struct ksyms_symbolizer *s, const char *line, size_t len, const char **ret,
+		     size_t *ret_len);
+
+/** @return the findings of the last ksyms_symbolize_line() call, in line order; their count in *ret_count. */
+KSYMS_API const struct ksyms_annotation *ksyms_symbolizer_annotations(const struct ksyms_symbolizer *s,
+								      size_t *ret_count);
+
+/** @return counts over every line symbolized so far. */
+KSYMS_API const struct ksyms_symbolize_stats *ksyms_symbolizer_stats(const struct ksyms_symbolizer *s);
+
+/** @return a short name for a slide source: "none", "given", "kernel-offset", "frames". */
+KSYMS_API const char *ksyms_slide_source_name(enum ksyms_slide_source src);
+
+/* ------------------------------------------------------------------------ */
 /** @name Generating kallsyms tables (the reverse of decoding) */
 
 /** One input symbol for the generator. */
