@@ -19,6 +19,7 @@ int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_symbolize(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_check_map(int argc, char **argv);
 int cmd_addr2sym(int argc, char **argv);
