@@ -62,37 +62,49 @@ static bool legacy_end(uint32_t size, size_t made)
 
 static const char LZ4L[] = "lz4 (legacy)";
 
+/*
+ * Decode one block of @len bytes into @dst, at most @room bytes.  With room
+ * for a whole block it is checked to its end; with less (the cap is near)
+ * decoding stops at @room, so a stream past the cap stops one byte over
+ * it, as the streaming codecs do.  A block cut by the end of the input
+ * (@cut) yields what its start decodes to.
+ */
+static int legacy_block(const uint8_t *src, size_t len, bool cut, uint8_t *dst, int room)
+{
+	if (!cut && room == KS_LZ4_LEGACY_BLOCK)
+		return LZ4_decompress_safe((const char *)src, (char *)dst, (int)len, room);
+	return LZ4_decompress_safe_partial((const char *)src, (char *)dst, (int)len, room, room);
+}
+
 struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
 	size_t start = out->len, pos = 4; /* after the magic */
 	uint32_t size;
 
+	/* the framing is ours to parse: nothing below checks the magic */
+	if (!span_eq(in, 0, "\x02\x21\x4c\x18", 4))
+		return ks_decomp_corrupt(LZ4L, in, 0, "no lz4 legacy magic");
 	r->consumed = pos;
 	while (span_u32(in, pos, false, &size) && !legacy_end(size, out->len - start)) {
-		if (!ks_buf_reserve(out, KS_LZ4_LEGACY_BLOCK))
+		uint64_t left = cap - (out->len - start); /* the loop ends once past the cap */
+		int room = left < KS_LZ4_LEGACY_BLOCK ? (int)left + 1 : KS_LZ4_LEGACY_BLOCK;
+		if (!ks_buf_reserve(out, (size_t)room))
 			return &ks_enomem;
-		char *dst = (char *)out->p + out->len;
-		const uint8_t *src = span_at(in, pos + 4, size);
-		if (!src) {
-			/* The input ends inside this block (the size was read, so
-			 * pos + 4 <= in.len): keep what its start decodes to. */
-			size_t avail = in.len - (pos + 4);
-			src = span_at(in, pos + 4, avail);
-			int n = LZ4_decompress_safe_partial((const char *)src, dst, (int)avail, KS_LZ4_LEGACY_BLOCK,
-							    KS_LZ4_LEGACY_BLOCK);
-			out->len += n > 0 ? (size_t)n : 0;
-			r->truncated = true;
-			r->consumed = in.len;
-			break;
-		}
-		int n = LZ4_decompress_safe((const char *)src, dst, (int)size, KS_LZ4_LEGACY_BLOCK);
-		if (n < 0)
+		/* the size was read, so pos + 4 <= in.len */
+		size_t avail = KS_MIN((size_t)size, in.len - (pos + 4));
+		bool cut = avail < size;
+		int n = legacy_block(span_at(in, pos + 4, avail), avail, cut, out->p + out->len, room);
+		if (n < 0 && !cut)
 			return ks_decomp_corrupt(LZ4L, in, pos + 4, "bad LZ4 block");
-		out->len += (size_t)n;
-		pos += 4 + (size_t)size;
+		out->len += n > 0 ? (size_t)n : 0;
+		pos += 4 + avail;
 		r->consumed = pos;
 		if (out->len - start > cap)
 			return ks_decomp_too_large(LZ4L, cap);
+		if (cut) {
+			r->truncated = true;
+			break;
+		}
 		if (n < KS_LZ4_LEGACY_BLOCK)
 			break; /* only the last block is short */
 	}

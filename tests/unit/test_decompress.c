@@ -161,9 +161,10 @@ static void test_codec(enum ks_codec c, encode_fn *enc)
 	CHECK(!r.truncated);
 	ksyms_error_destroy(err);
 
-	/* one byte over the cap */
+	/* one byte over the cap: stopped there, with the right bytes */
 	err = run(c, z, zlen, PLAIN - 1, &out, &r);
 	CHECK(err && ksyms_error_code(err) == KSYMS_ERR_TOO_LARGE);
+	CHECK(out.len <= PLAIN && memcmp(out.p, plain, out.len) == 0);
 	ksyms_error_destroy(err);
 
 	/* cut in the middle: a prefix, truncated, no error */
