@@ -216,13 +216,17 @@ bool ks_scan_line(const char *line, size_t len, int word_size, struct ks_toks *o
 	return true;
 }
 
+/* Every line is searched for a few fixed strings, which start with bytes
+ * rare in logs ('K', 'C', 'R', '<'): memchr() skips to the candidates. */
 static const char *find(const char *line, size_t len, const char *lit)
 {
 	size_t n = strlen(lit);
+	const char *p = line, *end = line + len;
 
-	for (size_t p = 0; p + n <= len; p++) {
-		if (line[p] == lit[0] && memcmp(line + p, lit, n) == 0)
-			return line + p;
+	while ((size_t)(end - p) >= n && (p = memchr(p, lit[0], (size_t)(end - p) - n + 1))) {
+		if (memcmp(p, lit, n) == 0)
+			return p;
+		p++;
 	}
 	return NULL;
 }
