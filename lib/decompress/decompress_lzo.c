@@ -196,6 +196,9 @@ struct ksyms_error *ks_unlzo(struct span in, uint64_t cap, struct ks_buf *out, s
 
 	if (lzo_init() != LZO_E_OK)
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "liblzo2 failed its self-check");
+	/* the framing is ours to parse: nothing below checks the magic */
+	if (!span_eq(in, 0, "\x89LZO\0\r\n\x1a\n", MAGIC_LEN))
+		return ks_decomp_corrupt(LZO, in, 0, "no lzop magic");
 	err = parse_header(&z);
 	while (!err && !z.short_in && next_block(&z, &b, &err)) {
 		size_t at = z.pos - b.avail;
