@@ -356,6 +356,10 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	if (!f->word_size) {
 		uint64_t hi = t->count ? t->addr[t->count - 1] : 0;
 		f->word_size = hi > 0xffffffffull ? 8 : 4;
+		/* decoded before the word size was known: a 7.x offset
+		 * below the data's start must wrap at 32 bits too */
+		for (size_t i = 0; f->word_size == 4 && i < t->count; i++)
+			t->addr[i] &= 0xffffffffull;
 	}
 	if (!base.known && !k->nsegs)
 		base_for_raw(ctx, f, t, &base);
