@@ -221,6 +221,9 @@ bool ks_scan_line(const char *line, size_t len, int word_size, struct ks_toks *o
 static const char *find(const char *line, size_t len, const char *lit)
 {
 	size_t n = strlen(lit);
+
+	if (!line || len < n)
+		return NULL; /* and no arithmetic on a NULL line */
 	const char *p = line, *end = line + len;
 
 	while ((size_t)(end - p) >= n && (p = memchr(p, lit[0], (size_t)(end - p) - n + 1))) {
