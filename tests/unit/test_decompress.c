@@ -236,25 +236,65 @@ static void test_headers(void)
 	      !ks_codec_shows_text(KS_CODEC_XZ));
 }
 
+/* A codec this build lacks must say which package provides it. */
+static void test_unsupported(enum ks_codec c, const char *pkg)
+{
+	static const uint8_t junk[64];
+	struct ks_buf out = { 0 };
+	struct ks_decomp_result r;
+	struct ksyms_error *err = run(c, junk, sizeof(junk), 1024, &out, &r);
+
+	CHECK(err && ksyms_error_code(err) == KSYMS_ERR_UNSUPPORTED);
+	CHECK(err && strstr(ksyms_error_message(err), pkg) != NULL);
+	ksyms_error_destroy(err);
+	ks_buf_free(&out);
+}
+
+struct codec_case {
+	enum ks_codec codec;
+	encode_fn *encode; /* NULL when the codec is not built in */
+	const char *package;
+};
+
 int main(void)
 {
-	make_plain();
-	test_headers();
+	const struct codec_case cases[] = {
 #ifdef HAVE_ZLIB
-	test_codec(KS_CODEC_GZIP, enc_gzip);
+		{ KS_CODEC_GZIP, enc_gzip, "zlib1g-dev" },
+#else
+		{ KS_CODEC_GZIP, NULL, "zlib1g-dev" },
 #endif
 #ifdef HAVE_LZMA
-	test_codec(KS_CODEC_XZ, enc_xz);
-	test_codec(KS_CODEC_LZMA, enc_lzma);
+		{ KS_CODEC_XZ, enc_xz, "liblzma-dev" },
+		{ KS_CODEC_LZMA, enc_lzma, "liblzma-dev" },
+#else
+		{ KS_CODEC_XZ, NULL, "liblzma-dev" },
+		{ KS_CODEC_LZMA, NULL, "liblzma-dev" },
 #endif
 #ifdef HAVE_BZIP2
-	test_codec(KS_CODEC_BZIP2, enc_bzip2);
+		{ KS_CODEC_BZIP2, enc_bzip2, "libbz2-dev" },
+#else
+		{ KS_CODEC_BZIP2, NULL, "libbz2-dev" },
 #endif
 #ifdef HAVE_LZ4
-	test_codec(KS_CODEC_LZ4, enc_lz4);
+		{ KS_CODEC_LZ4, enc_lz4, "liblz4-dev" },
+#else
+		{ KS_CODEC_LZ4, NULL, "liblz4-dev" },
 #endif
 #ifdef HAVE_ZSTD
-	test_codec(KS_CODEC_ZSTD, enc_zstd);
+		{ KS_CODEC_ZSTD, enc_zstd, "libzstd-dev" },
+#else
+		{ KS_CODEC_ZSTD, NULL, "libzstd-dev" },
 #endif
+	};
+
+	make_plain();
+	test_headers();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].encode)
+			test_codec(cases[i].codec, cases[i].encode);
+		else
+			test_unsupported(cases[i].codec, cases[i].package);
+	}
 	return tap_done();
 }
