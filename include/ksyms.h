@@ -241,6 +241,9 @@ struct ksyms_find_opts {
 	void *log_ctx;
 	enum ksyms_log_level log_level;
 	uint32_t max_symbols;             /**< refuse tables larger than this; 0 = default (4,000,000) */
+	/** Refuse a decoded name longer than this (KSYMS_ERR_TOO_LARGE);
+	 *  0 = default (511: KSYM_NAME_LEN - 1, what any real kernel obeys). */
+	uint32_t max_name_len;
 };
 
 /** What a symbol table was read from. */

@@ -180,7 +180,8 @@ static bool seqs_after(const struct ks_ctx *ctx, const struct ks_found *f, size_
 		if (pos[i] - end && !span_is_zero(ctx->data, end, pos[i] - end))
 			continue;
 		for (unsigned es = 3; es <= 4; es++) {
-			if (ks_seqs_valid(ctx->data, pos[i], f->names.num_syms, es, f->tok.be)) {
+			if (ks_work(ctx, f->names.num_syms) &&
+			    ks_seqs_valid(ctx->data, pos[i], f->names.num_syms, es, f->tok.be)) {
 				a->has_seqs = true;
 				a->seqs_off = pos[i];
 				a->seqs_entry_size = es;

@@ -64,7 +64,10 @@ static const uint32_t relative_types[] = {
 	12,   /* R_390_RELATIVE */
 };
 
-enum { RELA_SIZE = 24, MIN_RELA_RUN = 64 };
+/* Records tried as the one that relocates the word (each tried costs a
+ * sample of the table): a real kernel has count / 512 whose place fits
+ * the word's page offset; hostile data cannot make the search quadratic. */
+enum { RELA_SIZE = 24, MIN_RELA_RUN = 64, MAX_RELA_TRIES = 4096 };
 
 struct rela_run {
 	size_t off;
@@ -137,11 +140,12 @@ static bool rela_lookup_raw(const struct ks_ctx *ctx, size_t off, uint64_t *ret_
 
 	if (!find_rela_run(d, ctx->be, &r))
 		return false;
-	size_t best_fit = 0;
-	for (size_t i = 0; i < r.count; i++) {
+	size_t best_fit = 0, tries = 0;
+	for (size_t i = 0; i < r.count && tries < MAX_RELA_TRIES; i++) {
 		uint64_t b = rela_offset(d, &r, i) - off;
 		if (b & 0xfff)
 			continue;
+		tries++;
 		size_t fit = rela_fit(d, &r, b);
 		if (fit > best_fit && fit * 2 >= r.count) {
 			best_fit = fit;

@@ -98,7 +98,17 @@ struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_fo
 					   "symbol %u in kallsyms_names has no type letter (0x%02x)", i,
 					   o ? (uint8_t)out[0] : 0);
 		}
-		size_t name_len = o - 1 > MAX_NAME ? MAX_NAME : o - 1;
+		/* a longer name is corrupt data (no kernel stores one) or
+		 * past the caller's limit: an error, not a truncation */
+		if (o - 1 > ctx->max_name_len) {
+			free(ts);
+			return ks_error_at((int64_t)(nm->off + pos),
+					   "symbol %u in kallsyms_names at 0x%zx expands to %s%zu characters, more "
+					   "than the limit of %u (see --max-name-len)",
+					   i, nm->off + pos, o - 1 > MAX_NAME ? "over " : "", o - 1 > MAX_NAME ? MAX_NAME : o - 1,
+					   ctx->max_name_len);
+		}
+		size_t name_len = o - 1;
 		out[1 + name_len] = 0;
 		t->addr[i] = 0;
 		t->type[i] = out[0];

@@ -86,14 +86,53 @@ struct ks_found {
 	int word_size;
 };
 
+/* What the search of one kernel has spent and met, across candidates. */
+struct ks_search {
+	/* Steps of work left; shared by every candidate, so that many fake
+	 * tables cannot multiply the work. */
+	uint64_t work_left;
+	/* A consistent kallsyms_markers table ran past max_symbols. */
+	bool over_max;
+	size_t over_at;
+};
+
 struct ks_ctx {
 	struct span data;
 	const struct ks_kernel *kernel;
 	const struct ksyms_find_opts *opts;
 	struct ks_log log;
 	uint32_t max_symbols;
+	uint32_t max_name_len;
 	bool be;  /* byte order of the candidate being decoded (from token_index) */
+	struct ks_search *search; /* NULL: no limit on the work */
 };
+
+/*
+ * Charge @n steps of search work (a word or an entry examined, a position
+ * tried).  False once the budget is spent: every search loop then stops,
+ * and the locator reports that it gave up.  The budget is linear in the
+ * data size, so the search is too, however many candidates it holds.
+ */
+static inline bool ks_work(const struct ks_ctx *ctx, uint64_t n)
+{
+	if (!ctx->search)
+		return true;
+	if (ctx->search->work_left <= n) {
+		ctx->search->work_left = 0;
+		return false;
+	}
+	ctx->search->work_left -= n;
+	return true;
+}
+
+/* Note that a table at @off holds more symbols than max_symbols allows. */
+static inline void ks_over_max(const struct ks_ctx *ctx, size_t off)
+{
+	if (ctx->search && !ctx->search->over_max) {
+		ctx->search->over_max = true;
+		ctx->search->over_at = off;
+	}
+}
 
 /* tokens.c: scan forward from *pos for the next token_index/token_table
  * pair; updates *pos past the hit.  Returns false when none is left. */

@@ -14,7 +14,17 @@
 #include "decode.h"
 #include "core/overflow.h"
 
-enum { DEFAULT_MAX_SYMBOLS = 4000000 };
+enum { DEFAULT_MAX_SYMBOLS = 4000000, MAX_NAME_LEN = 511 };
+
+/*
+ * The search's work budget (see ks_work()): steps per byte of data, plus a
+ * floor for small inputs.  A real kernel's table is found within a small
+ * fraction of it (the first candidates of the digit fast path); data
+ * built to hold table look-alikes by the thousand runs out of it in time
+ * linear in its size instead of quadratic.
+ */
+enum { WORK_PER_BYTE = 8 };
+static const uint64_t WORK_FLOOR = 64ull << 20;
 
 /* How far a candidate got, for the error message. */
 enum progress { P_NONE, P_TOKENS, P_NAMES, P_ADDRS, P_DECODE };
@@ -39,8 +49,18 @@ static void note(struct attempt *a, enum progress p, size_t where, uint32_t n, s
 	a->err = err;
 }
 
-static struct ksyms_error *failure(struct attempt *a)
+static struct ksyms_error *failure(struct attempt *a, const struct ks_ctx *ctx, uint64_t budget)
 {
+	if (ctx->search->over_max)
+		return ks_error_at((int64_t)ctx->search->over_at,
+				   "kallsyms tables at 0x%zx hold more than %u symbols, the limit (see --max-symbols)",
+				   ctx->search->over_at, ctx->max_symbols);
+	/* a candidate that got as far as decoding says more than "gave up" */
+	if (ctx->search->work_left == 0 && a->progress < P_DECODE)
+		return ks_error_at((int64_t)a->where,
+				   "gave up looking for kallsyms: the data holds too many table look-alikes (the "
+				   "search's limit of %llu steps ran out; the most complete candidate was at 0x%zx)",
+				   (unsigned long long)budget, a->where);
 	switch (a->progress) {
 	case P_NONE:
 		return ks_error(KSYMS_ERR_NOT_FOUND,
@@ -485,10 +505,17 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 		.kernel = k,
 		.opts = opts,
 		.max_symbols = opts && opts->max_symbols ? opts->max_symbols : DEFAULT_MAX_SYMBOLS,
+		/* no kernel stores a longer name: KSYM_NAME_LEN - 1 caps any limit */
+		.max_name_len = opts && opts->max_name_len && opts->max_name_len < MAX_NAME_LEN ? opts->max_name_len
+											    : MAX_NAME_LEN,
 	};
 	struct attempt att = { .progress = P_NONE };
 	struct ksyms_table *best = NULL;
 	struct ks_found f;
+	uint64_t budget = WORK_FLOOR + (uint64_t)k->data.len * WORK_PER_BYTE;
+	struct ks_search search = { .work_left = budget };
+
+	ctx.search = &search;
 
 	if (opts) {
 		ctx.log.fn = opts->log;
@@ -503,8 +530,10 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 		best = try_candidate(&ctx, &f, &att);
 	while (!best && ks_tokens_next(&ctx, &pos, &f.tok))
 		best = try_candidate(&ctx, &f, &att);
+	ks_debug(&ctx.log, "kallsyms search: %llu of %llu steps of work used",
+		 (unsigned long long)(budget - search.work_left), (unsigned long long)budget);
 	if (!best)
-		return failure(&att);
+		return failure(&att, &ctx, budget);
 	ksyms_error_destroy(att.err);
 	*ret = best;
 	return NULL;

@@ -103,14 +103,16 @@ static bool marker_step_ok(uint64_t lo, uint64_t hi)
 }
 
 /* Markers that end at @end: read backwards until markers[0] == 0. */
-static bool markers_ending_at(struct span d, size_t end, unsigned w, bool be, uint32_t max, struct markers *ret)
+static bool markers_ending_at(const struct ks_ctx *ctx, size_t end, unsigned w, bool be, uint32_t max,
+			      struct markers *ret)
 {
+	struct span d = ctx->data;
 	uint64_t prev = 0;
 	uint32_t k = 0;
 
 	for (size_t pos = end; pos >= w; pos -= w) {
 		uint64_t v;
-		if (!span_word(d, pos - w, w, be, &v))
+		if (!ks_work(ctx, 1) || !span_word(d, pos - w, w, be, &v))
 			return false;
 		if (k > 0 && !marker_step_ok(v, prev))
 			return false;
@@ -122,27 +124,32 @@ static bool markers_ending_at(struct span d, size_t end, unsigned w, bool be, ui
 			ret->be = be;
 			return true;
 		}
-		if (k >= max)
+		if (k >= max) {
+			ks_over_max(ctx, pos - w);
 			return false;
+		}
 		prev = v;
 	}
 	return false;
 }
 
 /* Markers that start at @start: read forwards while they ascend. */
-static bool markers_starting_at(struct span d, size_t start, size_t limit, unsigned w, bool be, uint32_t max,
-				struct markers *ret)
+static bool markers_starting_at(const struct ks_ctx *ctx, size_t start, size_t limit, unsigned w, bool be,
+				uint32_t max, struct markers *ret)
 {
+	struct span d = ctx->data;
 	uint64_t v, prev;
 	uint32_t k = 1;
 
 	if (!span_word(d, start, w, be, &prev) || prev != 0)
 		return false;
 	for (size_t pos = start + w; pos + w <= limit && k < max; pos += w, k++) {
-		if (!span_word(d, pos, w, be, &v) || !marker_step_ok(prev, v))
+		if (!ks_work(ctx, 1) || !span_word(d, pos, w, be, &v) || !marker_step_ok(prev, v))
 			break;
 		prev = v;
 	}
+	if (k >= max)
+		ks_over_max(ctx, start);
 	ret->off = start;
 	ret->size = w;
 	ret->count = k;
@@ -151,9 +158,10 @@ static bool markers_starting_at(struct span d, size_t start, size_t limit, unsig
 }
 
 /* Walk every group of names from @x with the given length rule. */
-static bool walk_groups(struct span d, const struct markers *m, size_t x, uint32_t n, size_t names_limit,
+static bool walk_groups(const struct ks_ctx *ctx, const struct markers *m, size_t x, uint32_t n, size_t names_limit,
 			unsigned len_bytes, size_t *ret_end, bool *ret_long)
 {
+	struct span d = ctx->data;
 	bool lng = false;
 	size_t end = 0;
 
@@ -163,7 +171,7 @@ static bool walk_groups(struct span d, const struct markers *m, size_t x, uint32
 		if (mk > names_limit || ckd_add_size(&start, x, (size_t)mk))
 			return false;
 		uint32_t cnt = k + 1 < m->count ? 256 : n - 256 * k;
-		if (!ks_names_walk(d, start, names_limit, cnt, len_bytes, &end, &lng))
+		if (!ks_work(ctx, cnt) || !ks_names_walk(d, start, names_limit, cnt, len_bytes, &end, &lng))
 			return false;
 		if (k + 1 < m->count && end != x + marker(d, m, k + 1))
 			return false;
@@ -175,14 +183,15 @@ static bool walk_groups(struct span d, const struct markers *m, size_t x, uint32
 
 /* Does a names stream of @n entries start at @x and end just before the
  * markers (0..7 bytes of zero padding)?  Fills the length rule. */
-static bool names_fit(struct span d, const struct markers *m, size_t x, uint32_t n, struct ks_names *ret)
+static bool names_fit(const struct ks_ctx *ctx, const struct markers *m, size_t x, uint32_t n, struct ks_names *ret)
 {
+	struct span d = ctx->data;
 	size_t end;
 	bool lng;
 
 	/* ULEB128 first: when no entry has bit 7 set it reads like one byte */
 	for (unsigned lb = 2; lb >= 1; lb--) {
-		if (!walk_groups(d, m, x, n, m->off, lb, &end, &lng))
+		if (!walk_groups(ctx, m, x, n, m->off, lb, &end, &lng))
 			continue;
 		if (m->off - end > KS_MAX_PAD || !span_is_zero(d, end, m->off - end))
 			continue;
@@ -210,17 +219,21 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 	size_t lo = hi > MAX_GROUP + 16 ? hi - MAX_GROUP - 16 : 0;
 	bool best = false;
 
-	for (size_t q = hi; q + 1 > lo; q--) {
+	for (size_t q = hi; q + 1 > lo && ks_work(ctx, 1); q--) {
 		for (unsigned ns = m->size; ns <= 8; ns += 4) { /* pointer-wide markers: pointer-wide count */
 			uint64_t v;
 			if (!span_word(d, q, ns, m->be, &v) || v < nmin || v > nmax)
 				continue;
+			if (v > ctx->max_symbols) {
+				ks_over_max(ctx, q);
+				continue;
+			}
 			for (size_t pad = 0; pad <= KS_MAX_PAD; pad++) {
 				size_t x = q + ns + pad;
 				if (pad && !span_is_zero(d, q + ns, pad))
 					break;
 				struct ks_names cand = { 0 };
-				if (!names_fit(d, m, x, (uint32_t)v, &cand))
+				if (!names_fit(ctx, m, x, (uint32_t)v, &cand))
 					continue;
 				cand.num_syms_off = q;
 				/* an 8-byte count and a 4-byte count plus padding read the
@@ -244,8 +257,12 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 
 static bool try_markers(const struct ks_ctx *ctx, const struct markers *m, struct ks_names *ret)
 {
-	if (m->count == 0 || (uint64_t)m->count * 256 > ctx->max_symbols + 255ull)
+	if (m->count == 0)
 		return false;
+	if ((uint64_t)m->count * 256 > ctx->max_symbols + 255ull) {
+		ks_over_max(ctx, m->off);
+		return false;
+	}
 	if (!find_num_syms(ctx, m, ret))
 		return false;
 	ret->markers_off = m->off;
@@ -271,7 +288,7 @@ static bool find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok,
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
 			struct ks_names cand;
-			if (!markers_ending_at(d, end, w, tok->be, max, &m) || !try_markers(ctx, &m, &cand))
+			if (!markers_ending_at(ctx, end, w, tok->be, max, &m) || !try_markers(ctx, &m, &cand))
 				continue;
 			/* padding can pose as a one-entry marker table: keep the largest */
 			if (!found || cand.num_syms > best.num_syms) {
@@ -299,7 +316,7 @@ static bool try_seqs_gap(const struct ks_ctx *ctx, const struct markers *m, size
 		size_t n = bytes / es;
 		if (n <= 256 * (size_t)(m->count - 1) || n > 256 * (size_t)m->count)
 			continue;
-		if (!ks_seqs_valid(ctx->data, s, (uint32_t)n, es, m->be))
+		if (!ks_work(ctx, n) || !ks_seqs_valid(ctx->data, s, (uint32_t)n, es, m->be))
 			continue;
 		struct ks_names cand;
 		if (!try_markers(ctx, m, &cand) || cand.num_syms != n)
@@ -322,10 +339,10 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 	size_t t = tok->table_off;
 	size_t lo = t > window ? t - window : 0;
 
-	for (size_t p = t >= 8 ? (t - 8) & ~(size_t)1 : 0; p + 2 > lo + 2; p -= 2) {
+	for (size_t p = t >= 8 ? (t - 8) & ~(size_t)1 : 0; p + 2 > lo + 2 && ks_work(ctx, 1); p -= 2) {
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
-			if (!span_is_zero(d, p, w) || !markers_starting_at(d, p, t, w, tok->be, max, &m))
+			if (!span_is_zero(d, p, w) || !markers_starting_at(ctx, p, t, w, tok->be, max, &m))
 				continue;
 			size_t mend = m.off + (size_t)m.count * w;
 			for (unsigned es = 3; es <= 4; es++) {

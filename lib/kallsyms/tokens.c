@@ -18,10 +18,13 @@
 
 enum { MAX_TOKEN_LEN = KS_MAX_ENTRY, MAX_ODD_BYTES = 8 };
 
-static bool read_index(struct span d, size_t o, bool be, uint16_t idx[256])
+/* Read and check the 256 entries at @o; *ret_read says how many were read
+ * (the work done, most candidates failing within a few). */
+static bool read_index(struct span d, size_t o, bool be, uint16_t idx[256], unsigned *ret_read)
 {
 	const uint8_t *p = span_at(d, o, KS_TOKEN_INDEX_SIZE);
 
+	*ret_read = 1;
 	if (!p)
 		return false;
 	idx[0] = load16(p, be);
@@ -29,6 +32,7 @@ static bool read_index(struct span d, size_t o, bool be, uint16_t idx[256])
 		return false;
 	for (int i = 1; i < 256; i++) {
 		idx[i] = load16(p + 2 * i, be);
+		*ret_read = (unsigned)i + 1;
 		if (idx[i] <= idx[i - 1] || idx[i] - idx[i - 1] > MAX_TOKEN_LEN + 1)
 			return false;
 	}
@@ -119,9 +123,11 @@ static bool try_index(const struct ks_ctx *ctx, size_t o, unsigned m, struct ks_
 			continue;
 		if ((want == KSYMS_ENDIAN_LITTLE && be) || (want == KSYMS_ENDIAN_BIG && !be))
 			continue;
-		if (!read_index(ctx->data, o, be, ret->index))
+		unsigned read;
+		bool ok = read_index(ctx->data, o, be, ret->index, &read);
+		if (!ks_work(ctx, read) || !ok)
 			continue;
-		if (!find_table(ctx->data, o, ret->index, ret)) {
+		if (!ks_work(ctx, ret->index[255]) || !find_table(ctx->data, o, ret->index, ret)) {
 			ks_debug(&ctx->log, "token_index candidate at 0x%zx (%s-endian): no token_table before it", o,
 				 be ? "big" : "little");
 			continue;
@@ -163,6 +169,8 @@ bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret
 			}
 		}
 		unsigned m = maybe_index(p + o);
+		if (m && !ks_work(ctx, 0))
+			break; /* the budget is spent: stop scanning */
 		if (m && try_index(ctx, o, m, ret)) {
 			*pos = o + 2;
 			return true;
@@ -187,7 +195,7 @@ bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_token
 	struct span d = ctx->data;
 	size_t hit;
 
-	while ((hit = span_find(d, *from, digits, sizeof(digits))) != SIZE_MAX) {
+	while ((hit = span_find(d, *from, digits, sizeof(digits))) != SIZE_MAX && ks_work(ctx, 256)) {
 		*from = hit + 1;
 		size_t pos = hit;
 		bool ok = true;
