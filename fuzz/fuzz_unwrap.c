@@ -3,7 +3,8 @@
  * One container header parser (UNWRAP, set by fuzz/meson.build: bzImage,
  * zImage, zboot, boot.img, uImage or FIT) on arbitrary bytes, with a small
  * output cap.  What it yields must lie inside the input (a view) or within
- * the cap (decompressed), with a format and a terminated description.
+ * the cap (decompressed, and charged to the decompression budget), with a
+ * format and a terminated description.
  */
 #include <string.h>
 
@@ -15,7 +16,8 @@ enum { CAP = 1 << 20 };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ks_log log = { 0 };
-	struct ks_unwrap_opts o = { CAP, &log };
+	uint64_t work = 2 * CAP;
+	struct ks_unwrap_opts o = { CAP, &log, &work };
 	struct ks_unwrapped u;
 	bool found = false;
 
@@ -33,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(memchr(u.description, 0, sizeof(u.description)) != NULL);
 		fuzz_check(u.offset <= size);
 		if (u.decompressed)
-			fuzz_check(u.out.len <= CAP);
+			fuzz_check(u.out.len <= CAP && u.out.len <= 2 * CAP - work);
 		else
 			fuzz_check(u.size <= size - u.offset);
 	}

@@ -105,9 +105,15 @@ enum ksyms_byte_order {
 /** Options for ksyms_image_open() and ksyms_image_open_mem(). */
 struct ksyms_open_opts {
 	size_t sz;
-	/** Cap on the bytes any one decompression may produce; 0 = default (1 GiB). */
+	/**
+	 * Cap on the decompressed data held for the input, every layer of the
+	 * container chain together; 0 = default (1 GiB).  Reaching it is
+	 * KSYMS_ERR_TOO_LARGE.  The candidate streams tried while searching
+	 * an image for its payload (failed ones and bombs included) may
+	 * produce twice this in all.
+	 */
 	uint64_t max_output;
-	/** Cap on container nesting; 0 = default (16). */
+	/** Cap on container nesting (layers unwrapped); 0 = default (16). */
 	unsigned max_depth;
 	/** Optional log callback and its context. */
 	ksyms_log_fn *log;

@@ -19,6 +19,9 @@
 
 enum { DEFAULT_MAX_DEPTH = 16 };
 static const uint64_t DEFAULT_MAX_OUTPUT = 1ull << 30;
+/* Decompression tried while opening one input, failed candidates and
+ * bombs included, may produce this many times max_output in all. */
+enum { WORK_PER_OUTPUT = 2 };
 
 struct layer {
 	struct ksyms_layer pub;
@@ -93,10 +96,24 @@ static struct ksyms_error *unwrap_once(struct span in, const struct ks_unwrap_op
 	return NULL;
 }
 
+/* A layer past what the outer layers left of the limit: say so. */
+static struct ksyms_error *too_large_after(struct ksyms_error *err, uint64_t limit, uint64_t held)
+{
+	struct ksyms_error *e = ks_error(KSYMS_ERR_TOO_LARGE,
+					 "%s (that is what was left of the %llu-byte limit on decompressed data: the "
+					 "outer layers hold %llu bytes)",
+					 ksyms_error_message(err), (unsigned long long)limit, (unsigned long long)held);
+
+	ksyms_error_destroy(err);
+	return e;
+}
+
 static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o)
 {
 	struct ks_log log = { OPT(o, log, NULL), OPT(o, log_ctx, NULL), OPT(o, log_level, KSYMS_LOG_INFO) };
-	struct ks_unwrap_opts uo = { OPT(o, max_output, DEFAULT_MAX_OUTPUT), &log };
+	uint64_t limit = OPT(o, max_output, DEFAULT_MAX_OUTPUT), held = 0;
+	uint64_t work = limit > UINT64_MAX / WORK_PER_OUTPUT ? UINT64_MAX : limit * WORK_PER_OUTPUT;
+	struct ks_unwrap_opts uo = { limit, &log, &work };
 	unsigned max_depth = OPT(o, max_depth, DEFAULT_MAX_DEPTH);
 	bool has_hint = false;
 	uint64_t hint = 0;
@@ -104,7 +121,11 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 	for (unsigned depth = 0;; depth++) {
 		struct ks_unwrapped u;
 		bool found = false;
+		/* the limit bounds the decompressed data held, every layer's */
+		uo.max_output = limit - held;
 		struct ksyms_error *err = unwrap_once(data, &uo, &found, &u);
+		if (err && held && ksyms_error_code(err) == KSYMS_ERR_TOO_LARGE)
+			return too_large_after(err, limit, held);
 		if (err)
 			return err;
 		if (!found)
@@ -124,6 +145,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 		l->pub.offset = u.offset;
 		l->pub.size = u.size;
 		if (u.decompressed) {
+			held += u.out.len;
 			l->owned = u.out.p;
 			l->data = span_make(u.out.p, u.out.len, 0);
 		} else {

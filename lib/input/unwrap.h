@@ -16,10 +16,16 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/span.h"
+#include "decompress/decompress.h"
 
 struct ks_unwrap_opts {
+	/* what one decompression may produce: the limit on decompressed
+	 * data, less what the outer layers hold already */
 	uint64_t max_output;
 	const struct ks_log *log;
+	/* output every decompression tried while opening one input may still
+	 * produce, the failed candidates' included (NULL: no limit) */
+	uint64_t *work_left;
 };
 
 struct ks_unwrapped {
@@ -40,6 +46,15 @@ typedef struct ksyms_error *ks_unwrap_fn(struct span in, const struct ks_unwrap_
 /* Containers with headers (unwrap_<format>.c). */
 ks_unwrap_fn ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_bootimg, ks_unwrap_uimage,
 	ks_unwrap_fit;
+
+/*
+ * ks_decompress() for an unwrapper (unwrap_codec.c): capped at
+ * @o->max_output and at what is left of @o->work_left, which is charged
+ * with the output.  A search that tries candidate after candidate (bombs
+ * included) thus decompresses a bounded amount in all.
+ */
+struct ksyms_error *ks_unwrap_decompress(enum ks_codec c, struct span in, const struct ks_unwrap_opts *o,
+					 struct ks_buf *out, struct ks_decomp_result *r);
 
 /* A compressed stream at offset 0 (unwrap_codec.c). */
 struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,

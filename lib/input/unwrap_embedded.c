@@ -204,7 +204,7 @@ static bool try_candidate(struct span in, const struct candidate *c, const struc
 {
 	struct ks_buf out = { 0 };
 	struct ks_decomp_result r;
-	struct ksyms_error *e = ks_decompress(c->codec, span_from(in, c->off), o->max_output, &out, &r);
+	struct ksyms_error *e = ks_unwrap_decompress(c->codec, span_from(in, c->off), o, &out, &r);
 	const char *name = ks_codec_name(c->codec);
 
 	if (!e && looks_like_kernel(&out, r.consumed)) {
@@ -216,9 +216,11 @@ static bool try_candidate(struct span in, const struct candidate *c, const struc
 			 r.consumed, out.len);
 	} else {
 		ks_debug(o->log, "%s candidate at 0x%zx: %s", name, c->off, e->message);
-		/* out of memory, or a strong stream past the cap (a bomb, or a
-		 * kernel that needs --max-output): trying on cannot help */
-		if (e == &ks_enomem || (!c->weak && e->code == KSYMS_ERR_TOO_LARGE)) {
+		/* out of memory, a strong stream past the cap (a bomb, or a
+		 * kernel that needs --max-output), or no decompression left
+		 * in the budget: trying on cannot help */
+		bool spent = o->work_left && *o->work_left == 0;
+		if (e == &ks_enomem || (e->code == KSYMS_ERR_TOO_LARGE && (!c->weak || spent))) {
 			ks_buf_free(&out);
 			*err = e == &ks_enomem ? e : ks_error_wrap(e, "%s stream at 0x%zx", name, c->off);
 			return true;

@@ -334,7 +334,7 @@ static struct ksyms_error *fit_decompress(struct span data, const struct fit_ima
 	if (!ks_codec_detect(data, 0, &c) || !((int)c == want || (want == KS_CODEC_LZ4 && c == KS_CODEC_LZ4_LEGACY)))
 		return ks_error_at((int64_t)data.origin, "FIT: kernel image '%s' says compression '%s', but its data at "
 				   "0x%llx is not a %s stream", im->name, im->comp, (unsigned long long)data.origin, im->comp);
-	struct ksyms_error *err = ks_decompress(c, data, o->max_output, &ret->out, &r);
+	struct ksyms_error *err = ks_unwrap_decompress(c, data, o, &ret->out, &r);
 	if (err) {
 		ks_buf_free(&ret->out);
 		return ks_error_wrap(err, "FIT: kernel image '%s'", im->name);

@@ -105,7 +105,7 @@ static enum zfit zimage_try(struct span img, size_t off, enum ks_codec c, const 
 	s->off = off;
 	s->codec = c;
 	out->len = 0;
-	*err = ks_decompress(c, span_from(img, off), o->max_output, out, &r);
+	*err = ks_unwrap_decompress(c, span_from(img, off), o, out, &r);
 	if (*err) {
 		enum ksyms_error_code code = ksyms_error_code(*err);
 		ks_debug(o->log, "zImage: %s candidate at 0x%zx: %s", ks_codec_name(c), off, ksyms_error_message(*err));
