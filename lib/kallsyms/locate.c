@@ -235,8 +235,20 @@ static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, s
 		if (!f->word_size)
 			f->word_size = (int)words[i];
 	}
-	if (!base->known)
-		base->source = "nothing in the image ties offsets to addresses: they are printed as offsets into the kernel data (use --base)";
+	if (base->known)
+		return;
+	base->source = "nothing in the image ties offsets to addresses: they are printed as offsets into the kernel data (use --base)";
+	/* the offsets alone look 32-bit; the architecture says otherwise */
+	if (!f->word_size) {
+		const char **names = malloc(t->count * sizeof(*names));
+		const char *arch = NULL;
+		for (size_t i = 0; names && i < t->count; i++)
+			names[i] = t->pool + t->name[i];
+		if (names)
+			arch = ks_arch_from_symbols(names, t->count);
+		free(names);
+		f->word_size = arch ? ks_arch_word_size(arch) : 0;
+	}
 }
 
 /* Do most text symbols fall inside the data if it starts at @base? */
@@ -260,7 +272,9 @@ static void base_for_raw(const struct ks_ctx *ctx, struct ks_found *f, const str
 {
 	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
 
-	if (base_from_own_symbols(t, mask, &base->base)) {
+	/* place-relative addresses are offsets from the table: its own
+	 * symbols agree with any base, so they cannot anchor one */
+	if (f->addrs.mode != KSYMS_ADDR_PC_RELATIVE && base_from_own_symbols(t, mask, &base->base)) {
 		base->source = "the kernel's own kallsyms_* symbols";
 	} else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, &base->base) &&
 		   base_fits_text(t, base->base, ctx->data.len, mask)) {

@@ -339,7 +339,10 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 	size_t t = tok->table_off;
 	size_t lo = t > window ? t - window : 0;
 
-	for (size_t p = t >= 8 ? (t - 8) & ~(size_t)1 : 0; p + 2 > lo + 2 && ks_work(ctx, 1); p -= 2) {
+	/* markers and token_table are both label-aligned (.balign 4 or 8), so
+	 * markers start at the token table's parity even when the kernel sits
+	 * at an odd offset of the data (a dump, a firmware blob) */
+	for (size_t p = t >= 8 ? t - 8 : 0; p + 2 > lo + 2 && ks_work(ctx, 1); p -= 2) {
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
 			if (!span_is_zero(d, p, w) || !markers_starting_at(ctx, p, t, w, tok->be, max, &m))
