@@ -117,19 +117,28 @@ static uint64_t rela_addend(struct span d, const struct rela_run *r, size_t i)
 	return load64(d.p + r->off + i * RELA_SIZE + 16, r->be);
 }
 
-/* How many of a sample of records land, with base @b, on a word that is 0
- * (not yet relocated) or already holds the addend. */
+/*
+ * How many of a sample of records land, with base @b, on a word that is 0
+ * (not yet relocated) or already holds the addend; 0 unless nearly all of
+ * those inside the data do.  With the right base every one does; with a
+ * wrong one, a place lands on a zero by the image's zero density, which
+ * can pass one half (a cut s390x image did, and gave a wrong base).
+ */
 static size_t rela_fit(struct span d, const struct rela_run *r, uint64_t b)
 {
-	size_t step = r->count / 512 + 1, hits = 0;
+	size_t step = r->count / 512 + 1, hits = 0, seen = 0, samples = 0;
 
 	for (size_t i = 0; i < r->count; i += step) {
 		uint64_t place = rela_offset(d, r, i) - b, v;
+		samples++;
 		if (place > d.len || !span_u64(d, (size_t)place, r->be, &v))
 			continue;
+		seen++;
 		if (v == 0 || v == rela_addend(d, r, i))
 			hits++;
 	}
+	if (seen * 2 < samples || hits * 10 < seen * 9)
+		return 0;
 	return hits * step;
 }
 
@@ -195,6 +204,7 @@ enum {
 	MAX_PAIRS = 1 << 24,     /* (word, symbol) pairs examined */
 	MAX_CANDIDATES = 1 << 19,
 	MIN_VOTES = 16,
+	MIN_VOTE_SHARE = 64,     /* votes needed: one per this many candidate symbols */
 	MIN_TEXT_SYMBOLS = 64,
 };
 
@@ -298,6 +308,28 @@ static bool pointer_like(uint64_t w, unsigned word)
 	return top == 0xffff || top == 0xc000 || (w >> 32) == 0;
 }
 
+/* The candidate with the most votes, its count and the runner-up's. */
+static uint64_t top_two(const struct ks_hashmap *votes, uint32_t *ret_top1, uint32_t *ret_top2)
+{
+	uint32_t top1 = 0, top2 = 0;
+	uint64_t best = 0;
+
+	for (size_t i = 0; i < votes->cap; i++) {
+		if (!votes->used[i])
+			continue;
+		if (votes->vals[i] > top1) {
+			top2 = top1;
+			top1 = votes->vals[i];
+			best = votes->keys[i];
+		} else if (votes->vals[i] > top2) {
+			top2 = votes->vals[i];
+		}
+	}
+	*ret_top1 = top1;
+	*ret_top2 = top2;
+	return best;
+}
+
 static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned word, uint64_t top,
 		 uint64_t *ret, uint32_t *ret_votes)
 {
@@ -327,23 +359,16 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 				(*slot)++;
 		}
 	}
-	uint32_t top1 = 0, top2 = 0;
-	uint64_t best = 0;
-	for (size_t i = 0; i < votes.cap; i++) {
-		if (!votes.used[i])
-			continue;
-		if (votes.vals[i] > top1) {
-			top2 = top1;
-			top1 = votes.vals[i];
-			best = votes.keys[i];
-		} else if (votes.vals[i] > top2) {
-			top2 = votes.vals[i];
-		}
-	}
+	uint32_t top1, top2;
+	uint64_t best = top_two(&votes, &top1, &top2);
 	ks_hashmap_deinit(&votes);
 	ks_debug(&ctx->log, "pointer votes (alignment 0x%llx): best 0x%llx with %u, runner-up %u",
 		 (unsigned long long)(b->mask + 1), (unsigned long long)best, top1, top2);
-	if (top1 < MIN_VOTES || top1 < 3 * top2)
+	/* A whole image points at a good share of its functions (ops
+	 * tables, initcalls: 51,880 votes for 34,724 symbols on s390x); a
+	 * peak of a few dozen is what a part of one (a file cut short after
+	 * the tables) gives for a wrong constant. */
+	if (top1 < MIN_VOTES || top1 < 3 * top2 || top1 < b->n / MIN_VOTE_SHARE)
 		return false;
 	*ret = best;
 	*ret_votes = top1;
@@ -374,19 +399,8 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 		if (slot)
 			(*slot)++;
 	}
-	uint32_t top1 = 0, top2 = 0;
-	uint64_t best = 0;
-	for (size_t i = 0; i < votes.cap; i++) {
-		if (!votes.used[i])
-			continue;
-		if (votes.vals[i] > top1) {
-			top2 = top1;
-			top1 = votes.vals[i];
-			best = votes.keys[i];
-		} else if (votes.vals[i] > top2) {
-			top2 = votes.vals[i];
-		}
-	}
+	uint32_t top1, top2;
+	uint64_t best = top_two(&votes, &top1, &top2);
 	ks_hashmap_deinit(&votes);
 	ks_debug(&ctx->log, "self-pointer votes (%u-byte words): best 0x%llx with %u, runner-up %u", word,
 		 (unsigned long long)best, top1, top2);
