@@ -59,6 +59,9 @@ static struct ksyms_error *check_placement(const struct ksyms_layout *l, int wor
 	    (l->seqs == KSYMS_SEQS_AFTER_ADDRESSES && !names_first) || (unsigned)l->seqs > KSYMS_SEQS_AFTER_ADDRESSES)
 		return invalid("kallsyms_seqs_of_names follows the markers only in the addresses-first "
 			       "order (6.2, 6.3) and the addresses only in the names-first order (6.4+)");
+	/* the decoder relies on it: see try_names_first() in kallsyms/addrs.c */
+	if (names_first && l->seqs != KSYMS_SEQS_AFTER_ADDRESSES)
+		return invalid("the names-first order (6.4+) always has kallsyms_seqs_of_names after the addresses");
 	if ((l->addr_mode == KSYMS_ADDR_PC_RELATIVE || l->addr_mode == KSYMS_ADDR_ABSOLUTE32) && !names_first)
 		return invalid("7.0 offsets exist only in the names-first order");
 	if (l->addr_mode == KSYMS_ADDR_ABSOLUTE32 && word != 4)

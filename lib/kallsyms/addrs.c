@@ -225,7 +225,13 @@ static uint64_t max_offset(struct span d, enum ksyms_addr_mode mode, size_t off,
 	return last;
 }
 
-/* names-first: array after token_index, then relative_base, then seqs. */
+/*
+ * names-first: array after token_index, then relative_base, then seqs.
+ * Every kernel with this order (6.4+) writes kallsyms_seqs_of_names, so a
+ * candidate without it is refused: data cut short after the offsets
+ * would otherwise read as 7.x place-relative offsets (ascending relative
+ * offsets satisfy that invariant too) and decode to wrong addresses.
+ */
 static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, struct cand *best)
 {
 	struct span d = ctx->data;
@@ -245,9 +251,10 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 			size_t end = starts[s] + c.a.size;
 			c.score = 10 + (starts[s] % 4 == 0 ? 1 : 0);
 			if (!mode_has_relbase(mode)) {
-				if (seqs_after(ctx, f, end, &c.a))
+				if (seqs_after(ctx, f, end, &c.a)) {
 					c.score += 20;
-				consider(best, &c);
+					consider(best, &c);
+				}
 				continue;
 			}
 			for (unsigned w = 8; w >= 4; w -= 4) {
@@ -259,9 +266,10 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 				    !plausible_relbase(r.a.relbase, w, max_offset(d, mode, starts[s], n, be)))
 					continue;
 				r.score += word_score(ctx, w) + (r.a.relbase ? 2 : 0);
-				if (seqs_after(ctx, f, r.a.relbase_off + w, &r.a))
+				if (seqs_after(ctx, f, r.a.relbase_off + w, &r.a)) {
 					r.score += 20;
-				consider(best, &r);
+					consider(best, &r);
+				}
 			}
 		}
 		for (unsigned w = 8; w >= 4; w -= 4) {
@@ -270,9 +278,10 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 			struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_NAMES_FIRST, .word = w,
 						 .off = starts[s], .size = (size_t)w * n } };
 			c.score = 9 + word_score(ctx, w) - (zero ? 5 : 0);
-			if (seqs_after(ctx, f, starts[s] + c.a.size, &c.a))
+			if (seqs_after(ctx, f, starts[s] + c.a.size, &c.a)) {
 				c.score += 20;
-			consider(best, &c);
+				consider(best, &c);
+			}
 		}
 	}
 }
