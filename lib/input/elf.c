@@ -56,7 +56,9 @@ struct ksyms_error *ks_elf_parse(struct span d, struct ks_elf *e)
 
 	unsigned min_ph = e->is64 ? 56 : 32, min_sh = e->is64 ? 64 : 40;
 	if (e->phnum && (e->phentsize < min_ph || !table_fits(d, e->phoff, e->phnum, e->phentsize)))
-		return ks_error_at((int64_t)e->phoff, "ELF program headers lie outside the file");
+		return ks_error_at((int64_t)e->phoff,
+				   "ELF program headers (%u entries of %u bytes at 0x%llx) lie outside the file (%zu bytes)",
+				   e->phnum, e->phentsize, (unsigned long long)e->phoff, d.len);
 	if (e->shnum && (e->shentsize < min_sh || !table_fits(d, e->shoff, e->shnum, e->shentsize))) {
 		/* stripped or truncated section headers: keep the segments */
 		e->shnum = 0;

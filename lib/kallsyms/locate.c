@@ -51,6 +51,8 @@ static void note(struct attempt *a, enum progress p, size_t where, uint32_t n, s
 
 static struct ksyms_error *failure(struct attempt *a, const struct ks_ctx *ctx, uint64_t budget)
 {
+	size_t len = ctx->data.len;
+
 	if (ctx->search->over_max)
 		return ks_error_at((int64_t)ctx->search->over_at,
 				   "kallsyms tables at 0x%zx hold more than %u symbols, the limit (see --max-symbols)",
@@ -64,7 +66,8 @@ static struct ksyms_error *failure(struct attempt *a, const struct ks_ctx *ctx, 
 	switch (a->progress) {
 	case P_NONE:
 		return ks_error(KSYMS_ERR_NOT_FOUND,
-				"no kallsyms tables found (no kallsyms_token_table; not a kernel, or built without CONFIG_KALLSYMS?)");
+				"no kallsyms tables found in the %zu bytes of kernel data (no kallsyms_token_table; "
+				"not a kernel, one cut short, or one built without CONFIG_KALLSYMS?)", len);
 	case P_TOKENS:
 		return ks_error_at((int64_t)a->where,
 				   "kallsyms_token_table found at 0x%zx, but no kallsyms_markers/kallsyms_names before it",

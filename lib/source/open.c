@@ -25,6 +25,17 @@ const char *ksyms_source_kind_name(enum ksyms_source_kind kind)
 	}
 }
 
+/* A .symtab that lists kallsyms' own tables belongs to a kernel built
+ * with CONFIG_KALLSYMS: if they did not decode, they are damaged, and the
+ * .symtab must not stand in for them silently. */
+static bool has_kallsyms(struct ksyms_table *t)
+{
+	size_t pos;
+
+	return ksyms_table_lookup_name(t, "kallsyms_token_table", &pos) ||
+	       ksyms_table_lookup_name(t, "kallsyms_names", &pos);
+}
+
 /* Symbols every vmlinux has, or every module. */
 static bool kernel_like(struct ksyms_table *t)
 {
@@ -61,7 +72,7 @@ static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char
 		 * other ELF is not a kernel and stays an error */
 		struct ksyms_table *t = NULL;
 		struct ksyms_error *e2 = ks_elfsym_load(k->data, &t);
-		if (!e2 && kernel_like(t) && !(e2 = ks_exports_read(k, t))) {
+		if (!e2 && kernel_like(t) && !has_kallsyms(t) && !(e2 = ks_exports_read(k, t))) {
 			ksyms_error_destroy(err);
 			*ret = t;
 			return NULL;
