@@ -25,15 +25,28 @@
 
 static const char magic_start[] = "IKCFG_ST\037\213\010";
 static const char magic_end[] = "IKCFG_ED";
-enum { MARKER_LEN = 8, MAX_CONFIG = 64 << 20 };
+/*
+ * A .config is a few hundred KiB.  The markers tried and the bytes they
+ * inflate to are bounded in all, not per marker, so that a file of
+ * markers followed by gzip bombs costs no more than one: the first
+ * markers of a file are tried, and each gets what the others left.
+ */
+enum { MARKER_LEN = 8, MAX_CONFIG = 64 << 20, MAX_MARKERS = 16 };
+
+struct budget {
+	uint64_t bytes;   /* inflated bytes left */
+	unsigned markers; /* markers left */
+};
 
 /* Decompress the stream after the marker at @at; false if it is not one. */
-static struct ksyms_error *inflate_at(struct span data, size_t at, struct ks_buf *out)
+static struct ksyms_error *inflate_at(struct span data, size_t at, struct ks_buf *out, struct budget *b)
 {
 	struct span gz = span_from(data, at + MARKER_LEN);
 	struct ks_decomp_result r = { 0 };
-	struct ksyms_error *err = ks_decompress(KS_CODEC_GZIP, gz, MAX_CONFIG, out, &r);
+	struct ksyms_error *err = ks_decompress(KS_CODEC_GZIP, gz, b->bytes, out, &r);
 
+	b->bytes -= out->len < b->bytes ? out->len : b->bytes;
+	b->markers--;
 	if (err)
 		return err;
 	if (r.truncated)
@@ -47,12 +60,12 @@ static struct ksyms_error *inflate_at(struct span data, size_t at, struct ks_buf
 
 /* The first marker in @data whose stream inflates; *ret_err keeps the
  * reason the others failed. */
-static bool find_in(struct span data, struct ks_buf *out, struct ksyms_error **ret_err)
+static bool find_in(struct span data, struct ks_buf *out, struct budget *b, struct ksyms_error **ret_err)
 {
 	size_t from = 0, at;
 
-	while ((at = span_find(data, from, magic_start, sizeof(magic_start) - 1)) != SIZE_MAX) {
-		struct ksyms_error *err = inflate_at(data, at, out);
+	while (b->markers && b->bytes && (at = span_find(data, from, magic_start, sizeof(magic_start) - 1)) != SIZE_MAX) {
+		struct ksyms_error *err = inflate_at(data, at, out, b);
 		if (!err)
 			return true;
 		if (!*ret_err)
@@ -76,6 +89,7 @@ struct ksyms_error *ksyms_image_config(const struct ksyms_image *img, char **ret
 {
 	struct ks_buf out = { 0 };
 	struct ksyms_error *err = NULL;
+	struct budget b = { MAX_CONFIG, MAX_MARKERS };
 	bool found = false;
 
 	if (!img || !ret || !ret_len)
@@ -86,12 +100,12 @@ struct ksyms_error *ksyms_image_config(const struct ksyms_image *img, char **ret
 	for (size_t i = ksyms_image_layer_count(img); i-- > 0 && !found;) {
 		size_t len;
 		const void *p = ksyms_image_layer_data(img, i, &len);
-		found = p && find_in(span_make(p, len, 0), &out, &err);
+		found = p && find_in(span_make(p, len, 0), &out, &b, &err);
 	}
 	/* and the file itself, which is no layer when its kernel came from a
 	 * container or a stream found inside it */
 	if (!found)
-		found = find_in(ks_image_file(img), &out, &err);
+		found = find_in(ks_image_file(img), &out, &b, &err);
 	if (!found) {
 		ks_buf_free(&out);
 		/* a marker whose data is broken is worth its own message */
