@@ -35,11 +35,22 @@ struct input_opts {
 };
 
 void input_opts_init(struct input_opts *o);
+/* Limits on hostile input (SECURITY.md), long options only. */
+enum { OPT_MAX_SYMBOLS = 0x1000, OPT_MAX_NAME_LEN, OPT_MAX_DEPTH };
 #define INPUT_LONG_OPTIONS                                                                   \
 	{ "base", required_argument, NULL, 'B' }, { "arch", required_argument, NULL, 'A' },  \
 	{ "endian", required_argument, NULL, 'E' }, { "bits", required_argument, NULL, 'W' }, \
 	{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' }, \
-	{ "source", required_argument, NULL, 'S' }
+	{ "source", required_argument, NULL, 'S' },                                          \
+	{ "max-symbols", required_argument, NULL, OPT_MAX_SYMBOLS },                         \
+	{ "max-name-len", required_argument, NULL, OPT_MAX_NAME_LEN },                       \
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH }
+/* The usage lines of the limits, for the commands that list them. */
+#define INPUT_LIMITS_USAGE                                                                       \
+	"      --max-output BYTES  cap on decompressed data, all layers together (default 1G)\n"  \
+	"      --max-symbols N     refuse kallsyms tables of more symbols (default 4000000)\n"      \
+	"      --max-name-len N    refuse longer symbol names (default and most 511)\n"            \
+	"      --max-depth N       refuse containers nested deeper (default 16)\n"
 /* Handle one of INPUT_LONG_OPTIONS; returns false if @opt is not one. Exits on a bad value. */
 bool input_option(struct input_opts *o, int opt, const char *arg);
 

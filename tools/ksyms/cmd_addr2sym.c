@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"                          \"name\":...,\"offset\":N,\"size\":N,\"export\":...}\n"
 	"      --base ADDR, --arch ARCH, --endian little|big, --bits 32|64\n"
 	"      --source auto|kallsyms|symtab|system.map|proc\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found\n";
 
 struct a2s {

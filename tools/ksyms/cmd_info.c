@@ -13,7 +13,7 @@ static const char usage_text[] =
 	"                          to {\"offset\": N, \"address\": \"0x...\", \"size\": N}\n"
 	"      --base ADDR         virtual address of the image's first byte\n"
 	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found (twice: every candidate)\n";
 
 static const char *endian_name(enum ksyms_byte_order o)

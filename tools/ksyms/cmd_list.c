@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"      --base ADDR         virtual address of the image's first byte\n"
 	"      --arch ARCH         architecture (arm64, x86_64, ...)\n"
 	"      --endian little|big, --bits 32|64   override detection\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found (twice: every candidate)\n";
 
 struct filter {

@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"                          \"name\":...,\"matches\":N,\"lookup_name\":true,\"export\":...}\n"
 	"      --base ADDR, --arch ARCH, --endian little|big, --bits 32|64\n"
 	"      --source auto|kallsyms|symtab|system.map|proc\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
+	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found\n";
 
 struct s2a {

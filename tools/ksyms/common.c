@@ -43,6 +43,36 @@ unsigned long long parse_number(const char *what, const char *s)
 	return v;
 }
 
+/* A byte count: a number, optionally followed by K, M or G (powers of 1024). */
+static unsigned long long parse_size(const char *what, const char *s)
+{
+	static const char units[] = "KMG";
+	size_t n = strlen(s);
+	const char *u = n ? strchr(units, s[n - 1]) : NULL;
+
+	if (!u || !*u)
+		return parse_number(what, s);
+	char *digits = strndup(s, n - 1);
+	if (!digits)
+		usage_error(NULL, "out of memory");
+	unsigned long long r = parse_number(what, digits);
+	free(digits);
+	for (const char *p = units; p <= u; p++)
+		if (__builtin_mul_overflow(r, 1024ull, &r))
+			usage_error(NULL, "invalid %s '%s'", what, s);
+	return r;
+}
+
+/* A limit: a number from 1 to @max. */
+static unsigned long long parse_limit(const char *opt, const char *s, unsigned long long max)
+{
+	unsigned long long v = parse_number(opt, s);
+
+	if (v < 1 || v > max)
+		usage_error(NULL, "%s takes a number from 1 to %llu, not '%s'", opt, max, s);
+	return v;
+}
+
 bool input_option(struct input_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
@@ -69,7 +99,16 @@ bool input_option(struct input_opts *o, int opt, const char *arg)
 		return true;
 	}
 	case 'M':
-		o->open.max_output = parse_number("output limit", arg);
+		o->open.max_output = parse_size("output limit", arg);
+		return true;
+	case OPT_MAX_SYMBOLS:
+		o->find.max_symbols = (uint32_t)parse_limit("--max-symbols", arg, UINT32_MAX);
+		return true;
+	case OPT_MAX_NAME_LEN:
+		o->find.max_name_len = (uint32_t)parse_limit("--max-name-len", arg, 511);
+		return true;
+	case OPT_MAX_DEPTH:
+		o->open.max_depth = (unsigned)parse_limit("--max-depth", arg, 4096);
 		return true;
 	case 'v':
 		verbose++;
