@@ -98,16 +98,20 @@ static bool find_table(struct span d, size_t o, const uint16_t idx[256], struct 
 	return false;
 }
 
-/* Cheap pre-filter: index[0] == 0 and index[1] is a small nonzero value in
- * exactly one byte order.  Returns a bit mask: 1 = little, 2 = big. */
+/* Cheap pre-filter: index[0] == 0 and index[1], the first token's length
+ * plus one, is 1 .. MAX_TOKEN_LEN + 1 in a byte order.  Real first tokens
+ * are short, but a table of long names can start with a long one (a
+ * generated table whose first token was 300 characters was missed when
+ * this asked for less than 256).  Returns a bit mask: 1 = little, 2 = big. */
 static unsigned maybe_index(const uint8_t *p)
 {
+	unsigned le = p[2] | (unsigned)p[3] << 8, be = (unsigned)p[2] << 8 | p[3], m = 0;
+
 	if (p[0] | p[1])
 		return 0;
-	unsigned m = 0;
-	if (p[2] && !p[3])
+	if (le >= 1 && le <= MAX_TOKEN_LEN + 1)
 		m |= 1;
-	if (!p[2] && p[3])
+	if (be >= 1 && be <= MAX_TOKEN_LEN + 1)
 		m |= 2;
 	return m;
 }
