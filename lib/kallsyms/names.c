@@ -27,6 +27,7 @@
 #include "core/overflow.h"
 
 enum {
+	MAX_EXTRA_MARKERS = 4,               /* seqs_of_names words read as markers by chance */
 	MIN_GROUP = 256 * 2,                 /* 256 entries of >= 2 bytes */
 	MAX_GROUP = 256 * (KS_MAX_ENTRY + 2), /* 256 entries of the longest kind */
 };
@@ -330,6 +331,31 @@ static bool try_seqs_gap(const struct ks_ctx *ctx, const struct markers *m, size
 	return false;
 }
 
+/*
+ * The seqs_of_names gap after markers @m, ending at the token table @t.
+ * The first words of seqs_of_names can continue the markers' ascent (a
+ * generated table of 8 symbols read its one marker as two), so the last
+ * few markers read are also tried as the start of seqs_of_names.
+ */
+static bool try_marker_counts(const struct ks_ctx *ctx, const struct markers *found, size_t t, struct ks_names *ret)
+{
+	for (uint32_t k = found->count; k >= 1 && k + MAX_EXTRA_MARKERS > found->count; k--) {
+		struct markers m = *found;
+		m.count = k;
+		size_t mend = m.off + (size_t)k * m.size;
+		for (unsigned es = 3; es <= 4; es++) {
+			for (size_t pad1 = 0; pad1 <= KS_MAX_PAD; pad1++) {
+				size_t s = mend + pad1;
+				if (s >= t || (pad1 && !span_is_zero(ctx->data, mend, pad1)))
+					break;
+				if (try_seqs_gap(ctx, &m, s, t, es, ret))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* 6.2/6.3 layout: markers, then seqs_of_names (n entries), then token_table. */
 static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
 {
@@ -347,16 +373,8 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 			struct markers m;
 			if (!span_is_zero(d, p, w) || !markers_starting_at(ctx, p, t, w, tok->be, max, &m))
 				continue;
-			size_t mend = m.off + (size_t)m.count * w;
-			for (unsigned es = 3; es <= 4; es++) {
-				for (size_t pad1 = 0; pad1 <= KS_MAX_PAD; pad1++) {
-					size_t s = mend + pad1;
-					if (s >= t || (pad1 && !span_is_zero(d, mend, pad1)))
-						break;
-					if (try_seqs_gap(ctx, &m, s, t, es, ret))
-						return true;
-				}
-			}
+			if (try_marker_counts(ctx, &m, t, ret))
+				return true;
 		}
 		if (p < 2)
 			break;
