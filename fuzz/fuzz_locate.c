@@ -8,8 +8,9 @@
  *   bit 4     give a base address
  *   bit 5     max_symbols = 1000
  * A decoded table must hold what the decoder promises: a type letter per
- * symbol, table locations inside the data, the forced byte order and word
- * size, and lookups of its own addresses that land on them.
+ * symbol, names without control characters, table locations inside the
+ * data, the forced byte order and word size, and lookups of its own
+ * addresses that land on them.
  */
 #include <string.h>
 
@@ -34,6 +35,8 @@ static void check_table(struct ksyms_table *t, size_t len, const struct ksyms_fi
 		fuzz_check(ksyms_table_symbol(t, i, &s));
 		fuzz_check((s.type >= 'a' && s.type <= 'z') || (s.type >= 'A' && s.type <= 'Z') || s.type == '?');
 		fuzz_check(s.name && strlen(s.name) <= 511);
+		for (const char *c = s.name; *c; c++)
+			fuzz_check((uint8_t)*c >= 0x20 && *c != 0x7f);
 		if (info->word_size == 4)
 			fuzz_check(s.addr <= UINT32_MAX);
 	}

@@ -110,7 +110,8 @@ struct ksyms_open_opts {
 	 * container chain together; 0 = default (1 GiB).  Reaching it is
 	 * KSYMS_ERR_TOO_LARGE.  The candidate streams tried while searching
 	 * an image for its payload (failed ones and bombs included) may
-	 * produce twice this in all.
+	 * produce twice this in all.  The symbol names a kallsyms table
+	 * expands to are capped by it too.
 	 */
 	uint64_t max_output;
 	/** Cap on container nesting (layers unwrapped); 0 = default (16). */

@@ -62,6 +62,15 @@ struct ksyms_error *ks_error_at(int64_t offset, const char *fmt, ...)
 	return make(KSYMS_ERR_BAD_DATA, 0, offset, msg);
 }
 
+struct ksyms_error *ks_error_limit_at(int64_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = vformat(fmt, ap);
+	va_end(ap);
+	return make(KSYMS_ERR_TOO_LARGE, 0, offset, msg);
+}
+
 struct ksyms_error *ks_error_os(int errnum, const char *fmt, ...)
 {
 	va_list ap;

@@ -21,6 +21,8 @@ extern struct ksyms_error ks_enomem;
 struct ksyms_error *ks_error(enum ksyms_error_code code, const char *fmt, ...) KS_PRINTF(2, 3);
 /* Bad input data at file offset @offset. */
 struct ksyms_error *ks_error_at(int64_t offset, const char *fmt, ...) KS_PRINTF(2, 3);
+/* A configured limit (KSYMS_ERR_TOO_LARGE) hit by the data at @offset. */
+struct ksyms_error *ks_error_limit_at(int64_t offset, const char *fmt, ...) KS_PRINTF(2, 3);
 /* A failed system call; errnum is errno. */
 struct ksyms_error *ks_error_os(int errnum, const char *fmt, ...) KS_PRINTF(2, 3);
 /* Prefix the message of @err with "<context>: ", keeping code and offset. */

@@ -163,6 +163,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 	struct ksyms_error *err = ks_kernel_classify(data, &img->kernel);
 	if (err)
 		return err;
+	img->kernel.max_output = limit;
 	if (has_hint && !img->kernel.nsegs) {
 		img->kernel.has_base_hint = true;
 		img->kernel.base_hint = hint;

@@ -47,6 +47,11 @@ struct ks_kernel {
 	struct span rela;
 	bool rela_is_rela;       /* Elf_Rela (with addend) rather than Elf_Rel */
 
+	/* The open's limit on data produced from the input (max_output; 0 =
+	 * the default): it also caps the expanded symbol names, which a
+	 * hostile table can make hundreds of times larger than itself. */
+	uint64_t max_output;
+
 	/* raw Image headers: offset of the first byte from the start of RAM
 	 * (text_offset), informational only. */
 	bool has_text_offset;

@@ -30,16 +30,40 @@ struct token_slots {
 	char slot[256][16];
 	uint16_t len[256];
 	const uint8_t *str[256];
+	/* codes whose expansion holds a control character, which no kernel
+	 * name has and which must not reach a terminal through a listing */
+	bool ctrl[256];
+	bool any_ctrl;
 };
+
+static bool has_control(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
 
 static void fill_slots(const struct ks_tokens *tok, struct token_slots *ts)
 {
+	ts->any_ctrl = false;
 	for (int c = 0; c < 256; c++) {
 		memset(ts->slot[c], 0, sizeof(ts->slot[c]));
 		memcpy(ts->slot[c], tok->str[c], tok->len[c] < 16 ? tok->len[c] : 16);
 		ts->len[c] = tok->len[c];
 		ts->str[c] = tok->str[c];
+		ts->ctrl[c] = has_control(tok->str[c], tok->len[c]);
+		ts->any_ctrl |= ts->ctrl[c];
 	}
+}
+
+/* The first code of @n at @codes that expands to a control character, or -1. */
+static int control_code(const struct token_slots *ts, const uint8_t *codes, size_t n)
+{
+	for (size_t j = 0; ts->any_ctrl && j < n; j++)
+		if (ts->ctrl[codes[j]])
+			return codes[j];
+	return -1;
 }
 
 /* Expand one entry's codes at @out; returns the length written, capped a
@@ -73,6 +97,9 @@ struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_fo
 	/* names compress about 3:1; grow if a table compresses better */
 	size_t guess = nm->len * 3 + (size_t)n * 2 + ENTRY_ROOM;
 
+	if (guess > ctx->max_pool)
+		guess = (size_t)ctx->max_pool;
+
 	if (!p)
 		return ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
 	if (!ts || !ks_table_reserve(t, n, guess)) {
@@ -85,9 +112,20 @@ struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_fo
 		size_t len = p[pos++];
 		if (nm->len_bytes == 2 && (len & 0x80))
 			len = (len & 0x7f) | (size_t)p[pos++] << 7;
-		if (t->pool_cap - t->pool_len < ENTRY_ROOM && !ks_table_reserve(t, 0, t->pool_cap)) {
-			free(ts);
-			return &ks_enomem;
+		if (t->pool_cap - t->pool_len < ENTRY_ROOM) {
+			/* a few tokens of 512 characters can stand for every name:
+			 * what the names expand to is capped like decompression */
+			if (t->pool_len + ENTRY_ROOM > ctx->max_pool) {
+				free(ts);
+				return ks_error_limit_at((int64_t)nm->off,
+							 "kallsyms_names at 0x%zx expands to more than %llu bytes of names, "
+							 "the limit on data made from the input (see --max-output)",
+							 nm->off, (unsigned long long)ctx->max_pool);
+			}
+			if (!ks_table_reserve(t, 0, t->pool_cap)) {
+				free(ts);
+				return &ks_enomem;
+			}
 		}
 		/* the type letter stays in the pool right before the name */
 		char *out = t->pool + t->pool_len;
@@ -98,11 +136,18 @@ struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_fo
 					   "symbol %u in kallsyms_names has no type letter (0x%02x)", i,
 					   o ? (uint8_t)out[0] : 0);
 		}
+		int bad = control_code(ts, p + pos, len);
+		if (bad >= 0) {
+			free(ts);
+			return ks_error_at((int64_t)(nm->off + pos),
+					   "symbol %u in kallsyms_names at 0x%zx holds a control character (token 0x%02x): "
+					   "no kernel name does", i, nm->off + pos, bad);
+		}
 		/* a longer name is corrupt data (no kernel stores one) or
 		 * past the caller's limit: an error, not a truncation */
 		if (o - 1 > ctx->max_name_len) {
 			free(ts);
-			return ks_error_at((int64_t)(nm->off + pos),
+			return ks_error_limit_at((int64_t)(nm->off + pos),
 					   "symbol %u in kallsyms_names at 0x%zx expands to %s%zu characters, more "
 					   "than the limit of %u (see --max-name-len)",
 					   i, nm->off + pos, o - 1 > MAX_NAME ? "over " : "", o - 1 > MAX_NAME ? MAX_NAME : o - 1,

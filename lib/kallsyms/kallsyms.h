@@ -103,6 +103,7 @@ struct ks_ctx {
 	struct ks_log log;
 	uint32_t max_symbols;
 	uint32_t max_name_len;
+	uint64_t max_pool;  /* bytes the expanded names may take (the kernel's max_output) */
 	bool be;  /* byte order of the candidate being decoded (from token_index) */
 	struct ks_search *search; /* NULL: no limit on the work */
 };

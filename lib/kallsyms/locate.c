@@ -15,6 +15,7 @@
 #include "core/overflow.h"
 
 enum { DEFAULT_MAX_SYMBOLS = 4000000, MAX_NAME_LEN = 511 };
+static const uint64_t DEFAULT_MAX_POOL = 1ull << 30; /* max_output's default */
 
 /*
  * The search's work budget (see ks_work()): steps per byte of data, plus a
@@ -54,12 +55,12 @@ static struct ksyms_error *failure(struct attempt *a, const struct ks_ctx *ctx, 
 	size_t len = ctx->data.len;
 
 	if (ctx->search->over_max)
-		return ks_error_at((int64_t)ctx->search->over_at,
+		return ks_error_limit_at((int64_t)ctx->search->over_at,
 				   "kallsyms tables at 0x%zx hold more than %u symbols, the limit (see --max-symbols)",
 				   ctx->search->over_at, ctx->max_symbols);
 	/* a candidate that got as far as decoding says more than "gave up" */
 	if (ctx->search->work_left == 0 && a->progress < P_DECODE)
-		return ks_error_at((int64_t)a->where,
+		return ks_error_limit_at((int64_t)a->where,
 				   "gave up looking for kallsyms: the data holds too many table look-alikes (the "
 				   "search's limit of %llu steps ran out; the most complete candidate was at 0x%zx)",
 				   (unsigned long long)budget, a->where);
@@ -525,6 +526,7 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 		/* no kernel stores a longer name: KSYM_NAME_LEN - 1 caps any limit */
 		.max_name_len = opts && opts->max_name_len && opts->max_name_len < MAX_NAME_LEN ? opts->max_name_len
 											    : MAX_NAME_LEN,
+		.max_pool = k->max_output ? k->max_output : DEFAULT_MAX_POOL,
 	};
 	struct attempt att = { .progress = P_NONE };
 	struct ksyms_table *best = NULL;
