@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ks_log log = { 0 };
 	uint64_t work = 2 * CAP;
-	struct ks_unwrap_opts o = { CAP, &log, &work };
+	struct ks_unwrap_opts o = { .max_output = CAP, .log = &log, .work_left = &work };
 	struct ks_unwrapped u;
 	bool found = false;
 

@@ -121,6 +121,16 @@ struct ksyms_open_opts {
 	void *log_ctx;
 	/** Highest level passed to @ref log; 0 = KSYMS_LOG_INFO. */
 	enum ksyms_log_level log_level;
+	/**
+	 * The caller needs only the kallsyms symbol table: a compressed
+	 * kernel may be decompressed only as far as its kallsyms tables, as
+	 * soon as they decode, end well before the output so far does and
+	 * need nothing after it for their addresses (no relocation or vote
+	 * over the whole kernel).  The kernel data is then a prefix of the
+	 * kernel (ksyms_layer.stopped_early says so), and a table read from
+	 * it has no export information.  Not for extract, config or exports.
+	 */
+	bool kallsyms_only;
 };
 
 /** An opened input: the file (mapped, not copied) and the chain of containers unwrapped to reach the kernel. */
@@ -150,6 +160,9 @@ struct ksyms_layer {
 	uint64_t offset;         /**< where this layer's payload starts in the previous layer's data */
 	uint64_t size;           /**< its size there (compressed size for a codec) */
 	uint64_t out_size;       /**< size of the data this layer yields */
+	/** The layer's stream was decompressed only as far as the kallsyms
+	 *  tables (ksyms_open_opts.kallsyms_only): out_size is a prefix. */
+	bool stopped_early;
 };
 
 /** @return how many layers were unwrapped (at least 1: the kernel itself). */

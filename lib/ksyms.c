@@ -70,8 +70,10 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	struct ksyms_error *err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
 	if (err)
 		return err;
-	/* while the image is mapped: the table keeps its exports */
-	err = ks_exports_read(ks_image_kernel(img), t);
+	/* while the image is mapped: the table keeps its exports (unknown
+	 * if the kernel was decompressed only as far as kallsyms: __ksymtab
+	 * lies after the tables) */
+	err = ks_image_stopped_early(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
 	if (err) {
 		ksyms_table_destroy(t);
 		return err;

@@ -201,12 +201,19 @@ bool ks_codec_detect(struct span in, size_t off, enum ks_codec *ret)
 struct ksyms_error *ks_decompress(enum ks_codec c, struct span in, uint64_t cap, struct ks_buf *out,
 				  struct ks_decomp_result *r)
 {
+	return ks_decompress_until(c, in, cap, NULL, out, r);
+}
+
+struct ksyms_error *ks_decompress_until(enum ks_codec c, struct span in, uint64_t cap, const struct ks_stop *stop,
+					struct ks_buf *out, struct ks_decomp_result *r)
+{
 	if (c >= KS_CODEC_COUNT)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "unknown codec %d", (int)c);
 	if (!codecs[c].decode)
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "%s data, but %s support is not built in (install %s and rebuild)",
 				codecs[c].name, codecs[c].name, codecs[c].package);
 	memset(r, 0, sizeof(*r));
+	r->stop = stop;
 	return codecs[c].decode(in, cap, out, r);
 }
 
@@ -234,10 +241,32 @@ static size_t step_room(uint64_t cap, uint64_t made)
 	return cap - made < STREAM_CHUNK ? (size_t)(cap - made) + 1 : STREAM_CHUNK;
 }
 
+/* The output sizes at which a ks_stop is asked: from @first, each a quarter
+ * more than the last (at least 1 MiB more), so that the questions cost a
+ * bounded fraction of the decompression however long the stream is. */
+enum { DEFAULT_FIRST_STOP = 8 << 20 };
+
+static size_t next_question(size_t made)
+{
+	size_t grow = made / 4 > STREAM_CHUNK ? made / 4 : STREAM_CHUNK;
+	return made > SIZE_MAX - grow ? SIZE_MAX : made + grow;
+}
+
+static bool stop_here(struct ks_decomp_result *r, const struct ks_buf *out, size_t start, size_t *ask_at)
+{
+	size_t made = out->len - start;
+
+	if (!r->stop || made < *ask_at)
+		return false;
+	*ask_at = next_question(made);
+	return r->stop->enough(r->stop->ctx, span_make(out->p + start, made, 0));
+}
+
 struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
 				  struct ks_buf *out, struct ks_decomp_result *r)
 {
 	size_t start = out->len, pos = 0;
+	size_t ask_at = r->stop && r->stop->first ? r->stop->first : DEFAULT_FIRST_STOP;
 
 	for (;;) {
 		if (out->len - start > cap)
@@ -266,6 +295,10 @@ struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *sta
 			return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream %s", codec, io.why);
 		case KS_STEP_MORE:
 			break;
+		}
+		if (stop_here(r, out, start, &ask_at)) {
+			r->stopped = true;
+			return NULL;
 		}
 		if (io.in_used || io.out_made)
 			continue;

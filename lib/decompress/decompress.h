@@ -36,9 +36,25 @@ enum {
 	KS_LZ4_LEGACY_MAX_COMPRESSED = KS_LZ4_LEGACY_BLOCK + KS_LZ4_LEGACY_BLOCK / 255 + 16,
 };
 
+/*
+ * A caller that may not need the whole stream: @enough is asked, at output
+ * sizes that grow geometrically from @first, whether the output so far
+ * (from the start of this stream) suffices.  If it says yes, the
+ * decompression stops there and result->stopped is set.  Only the
+ * streaming codecs (ks_stream_run) ask; lzo and lz4's legacy frame always
+ * run to the end.
+ */
+struct ks_stop {
+	bool (*enough)(void *ctx, struct span out);
+	void *ctx;
+	size_t first; /* output size of the first question (0: 8 MiB) */
+};
+
 struct ks_decomp_result {
 	size_t consumed;  /* input bytes used by the stream */
 	bool truncated;   /* the input ended before the stream did */
+	bool stopped;     /* the ks_stop said the output was enough */
+	const struct ks_stop *stop; /* in, set by ks_decompress_until() */
 };
 
 const char *ks_codec_name(enum ks_codec c);
@@ -77,6 +93,9 @@ bool ks_codec_shows_text(enum ks_codec c);
  */
 struct ksyms_error *ks_decompress(enum ks_codec c, struct span in, uint64_t cap, struct ks_buf *out,
 				  struct ks_decomp_result *result);
+/* ks_decompress(), stopping early where @stop (may be NULL) says so. */
+struct ksyms_error *ks_decompress_until(enum ks_codec c, struct span in, uint64_t cap, const struct ks_stop *stop,
+					struct ks_buf *out, struct ks_decomp_result *result);
 
 /*
  * The streaming driver that every codec with a streaming library API

@@ -16,6 +16,7 @@
 #include "unwrap.h"
 #include "core/error.h"
 #include "core/overflow.h"
+#include "kallsyms/decode.h"
 
 enum { DEFAULT_MAX_DEPTH = 16 };
 static const uint64_t DEFAULT_MAX_OUTPUT = 1ull << 30;
@@ -38,6 +39,7 @@ struct ksyms_image {
 	size_t nlayers;
 	struct ks_kernel kernel;
 	struct span file; /* the input as opened, before any unwrapping */
+	bool stopped_early; /* some layer holds only a prefix (kallsyms_only) */
 };
 
 /* Containers with headers first, then bare compressed streams. */
@@ -96,6 +98,95 @@ static struct ksyms_error *unwrap_once(struct span in, const struct ks_unwrap_op
 	return NULL;
 }
 
+/*
+ * kallsyms_only: the question a decompression asks as its output grows
+ * (struct ks_stop).  Enough is a prefix that classifies as a kernel whose
+ * kallsyms tables decode and end STOP_MARGIN before the prefix does, with
+ * addresses that rest on nothing after it: not a relative_base inferred
+ * by votes over the image or from its RELA records (arm64, s390), and
+ * 7.x place-relative or 32-bit offsets only in an ELF, whose program
+ * headers give the table's address (a raw image's base is voted on).
+ * The full decode then runs again on the same prefix, so it finds what
+ * this question found.
+ */
+enum { STOP_MARGIN = 64 << 10 };
+
+struct stop_ctx {
+	uint64_t max_output;
+	size_t searched;   /* the prefix already searched for the digit tokens */
+	bool digits_seen;  /* ... and they were there */
+	bool never;        /* the tables decoded, but their addresses need the rest */
+};
+
+/*
+ * Every real kernel's token table holds "0" to "9" back to back (the fast
+ * path of tokens.c): until that run is in the output, the tables cannot
+ * be, and only the new bytes need a look.  The full search costs about
+ * as much per megabyte as zstd takes to make one; this costs a memchr.
+ */
+static bool digit_tokens_seen(struct stop_ctx *sc, struct span out)
+{
+	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+
+	if (!sc->digits_seen) {
+		size_t from = sc->searched > sizeof(digits) ? sc->searched - sizeof(digits) : 0;
+		sc->digits_seen = span_find(out, from, digits, sizeof(digits)) != SIZE_MAX;
+		sc->searched = out.len;
+	}
+	return sc->digits_seen;
+}
+
+static bool tables_end_before(const struct ksyms_info *info, size_t len)
+{
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		const struct ksyms_table_loc *l = &info->tables[id];
+		if (l->present && (l->offset > len || l->size > len - l->offset || len - l->offset - l->size < STOP_MARGIN))
+			return false;
+	}
+	return true;
+}
+
+static bool addresses_in_prefix(const struct ksyms_info *info, const struct ks_kernel *k)
+{
+	if (info->relative_base_inferred)
+		return false;
+	switch (info->layout.addr_mode) {
+	case KSYMS_ADDR_PC_RELATIVE:
+	case KSYMS_ADDR_ABSOLUTE32:
+		return k->nsegs > 0;
+	default:
+		return true;
+	}
+}
+
+static bool kallsyms_complete(void *ctx, struct span out)
+{
+	struct stop_ctx *sc = ctx;
+	struct ksyms_find_opts fo = { .sz = sizeof(fo) };
+	struct ksyms_table *t = NULL;
+	struct ks_kernel k;
+	bool enough = false;
+
+	if (sc->never || !digit_tokens_seen(sc, out))
+		return false;
+	memset(&k, 0, sizeof(k));
+	struct ksyms_error *err = ks_kernel_classify(out, &k);
+	if (!err) {
+		k.max_output = sc->max_output;
+		err = ks_kallsyms_load(&k, &fo, &t);
+	}
+	if (!err) {
+		const struct ksyms_info *info = ksyms_table_info(t);
+		/* more data will not change how the addresses are found */
+		sc->never = !addresses_in_prefix(info, &k);
+		enough = !sc->never && tables_end_before(info, out.len);
+	}
+	ksyms_error_destroy(err);
+	ksyms_table_destroy(t);
+	ks_kernel_deinit(&k);
+	return enough;
+}
+
 /* A layer past what the outer layers left of the limit: say so. */
 static struct ksyms_error *too_large_after(struct ksyms_error *err, uint64_t limit, uint64_t held)
 {
@@ -113,7 +204,9 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 	struct ks_log log = { OPT(o, log, NULL), OPT(o, log_ctx, NULL), OPT(o, log_level, KSYMS_LOG_INFO) };
 	uint64_t limit = OPT(o, max_output, DEFAULT_MAX_OUTPUT), held = 0;
 	uint64_t work = limit > UINT64_MAX / WORK_PER_OUTPUT ? UINT64_MAX : limit * WORK_PER_OUTPUT;
-	struct ks_unwrap_opts uo = { limit, &log, &work };
+	struct stop_ctx sc = { .max_output = limit };
+	struct ks_stop stop = { kallsyms_complete, &sc, 0 };
+	struct ks_unwrap_opts uo = { limit, &log, &work, OPT(o, kallsyms_only, false) ? &stop : NULL };
 	unsigned max_depth = OPT(o, max_depth, DEFAULT_MAX_DEPTH);
 	bool has_hint = false;
 	uint64_t hint = 0;
@@ -144,6 +237,8 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 		snprintf(l->desc, sizeof(l->desc), "%s", u.description);
 		l->pub.offset = u.offset;
 		l->pub.size = u.size;
+		l->pub.stopped_early = u.stopped;
+		img->stopped_early |= u.stopped;
 		if (u.decompressed) {
 			held += u.out.len;
 			l->owned = u.out.p;
@@ -338,6 +433,11 @@ const void *ksyms_image_kernel(const struct ksyms_image *img, size_t *ret_len)
 struct span ks_image_file(const struct ksyms_image *img)
 {
 	return img->file;
+}
+
+bool ks_image_stopped_early(const struct ksyms_image *img)
+{
+	return img->stopped_early;
 }
 
 const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img)

@@ -32,10 +32,12 @@ static struct ksyms_error *classify_elf(struct span data, struct ks_kernel *k)
 		struct ks_elf_phdr ph;
 		if (!ks_elf_phdr(&e, i, &ph) || ph.type != KS_PT_LOAD || ph.filesz == 0)
 			continue;
-		if (ph.offset > data.len || ph.filesz > data.len - ph.offset)
-			continue; /* a truncated file: map what is there */
+		/* a truncated file (or a prefix decompressed only as far as
+		 * kallsyms): map what is there of each segment */
+		if (ph.offset >= data.len)
+			continue;
 		k->segs[k->nsegs].off = ph.offset;
-		k->segs[k->nsegs].size = ph.filesz;
+		k->segs[k->nsegs].size = ph.filesz < data.len - ph.offset ? ph.filesz : data.len - ph.offset;
 		k->segs[k->nsegs].vaddr = ph.vaddr;
 		k->nsegs++;
 	}

@@ -26,6 +26,9 @@ struct ks_unwrap_opts {
 	/* output every decompression tried while opening one input may still
 	 * produce, the failed candidates' included (NULL: no limit) */
 	uint64_t *work_left;
+	/* NULL, or when a decompression may stop before the end of its
+	 * stream (the caller needs only a prefix of the kernel) */
+	const struct ks_stop *stop;
 };
 
 struct ks_unwrapped {
@@ -37,6 +40,8 @@ struct ks_unwrapped {
 	/* a base address the container states for the next layer (uImage load address) */
 	bool has_base_hint;
 	uint64_t base_hint;
+	/* the decompression stopped early (ks_unwrap_opts.stop): @out is a prefix */
+	bool stopped;
 };
 
 /* Returns NULL with *found = false when @in is not this format. */
@@ -55,6 +60,10 @@ ks_unwrap_fn ks_unwrap_bzimage, ks_unwrap_zimage, ks_unwrap_zboot, ks_unwrap_boo
  */
 struct ksyms_error *ks_unwrap_decompress(enum ks_codec c, struct span in, const struct ks_unwrap_opts *o,
 					 struct ks_buf *out, struct ks_decomp_result *r);
+
+/* What to add to a layer's description about how its stream ended: cut
+ * off by the input, stopped early, or nothing. */
+const char *ks_stream_note(const struct ks_decomp_result *r);
 
 /* A compressed stream at offset 0 (unwrap_codec.c). */
 struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,

@@ -12,7 +12,7 @@ struct ksyms_error *ks_unwrap_decompress(enum ks_codec c, struct span in, const 
 	bool by_work = o->work_left && *o->work_left < o->max_output;
 	uint64_t cap = by_work ? *o->work_left : o->max_output;
 	size_t before = out->len;
-	struct ksyms_error *err = ks_decompress(c, in, cap, out, r);
+	struct ksyms_error *err = ks_decompress_until(c, in, cap, o->stop, out, r);
 	uint64_t made = out->len - before;
 
 	if (o->work_left)
@@ -24,6 +24,13 @@ struct ksyms_error *ks_unwrap_decompress(enum ks_codec c, struct span in, const 
 				"the limit on decompressed data in all (see --max-output)");
 	}
 	return err;
+}
+
+const char *ks_stream_note(const struct ks_decomp_result *r)
+{
+	if (r->stopped)
+		return " (stopped there: the kallsyms tables were decoded)";
+	return r->truncated ? " (truncated: the input ends inside the stream)" : "";
 }
 
 struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts *o, bool *found,
@@ -49,7 +56,8 @@ struct ksyms_error *ks_unwrap_codec(struct span in, const struct ks_unwrap_opts 
 	ret->offset = 0;
 	ret->size = r.consumed;
 	ret->decompressed = true;
+	ret->stopped = r.stopped;
 	snprintf(ret->description, sizeof(ret->description), "%s stream, %zu bytes -> %zu bytes%s", ks_codec_name(c),
-		 r.consumed, ret->out.len, r.truncated ? " (truncated: the input ends inside the stream)" : "");
+		 r.consumed, ret->out.len, ks_stream_note(&r));
 	return NULL;
 }

@@ -162,9 +162,10 @@ static void accept(struct span in, const struct candidate *c, struct ks_buf *out
 	ret->size = r->consumed;
 	ret->decompressed = true;
 	ret->out = *out;
+	ret->stopped = r->stopped;
 	snprintf(ret->description, sizeof(ret->description),
 		 "%s stream found at 0x%zx inside %s, %zu bytes -> %zu bytes%s", ks_codec_name(c->codec), c->off,
-		 host, r->consumed, out->len, r->truncated ? " (truncated: the input ends inside the stream)" : "");
+		 host, r->consumed, out->len, ks_stream_note(r));
 }
 
 /*

@@ -340,6 +340,7 @@ static struct ksyms_error *fit_decompress(struct span data, const struct fit_ima
 		return ks_error_wrap(err, "FIT: kernel image '%s'", im->name);
 	}
 	ret->decompressed = true;
+	ret->stopped = r.stopped;
 	ret->size = r.consumed;
 	return NULL;
 }

@@ -194,9 +194,10 @@ struct ksyms_error *ks_unwrap_zimage(struct span in, const struct ks_unwrap_opts
 	ret->offset = s.off;
 	ret->size = s.r.consumed;
 	ret->decompressed = true;
+	ret->stopped = s.r.stopped;
 	snprintf(ret->description, sizeof(ret->description),
 		 "ARM zImage, %s%s, %u bytes; %s stream at 0x%zx, %zu bytes -> %zu bytes%s%s", z.endian,
 		 span_eq(in, 0, "MZ", 2) ? ", EFI stub" : "", z.end - z.start, ks_codec_name(s.codec), s.off,
-		 s.r.consumed, ret->out.len, s.r.truncated ? " (truncated)" : "", dtb);
+		 s.r.consumed, ret->out.len, ks_stream_note(&s.r), dtb);
 	return NULL;
 }

@@ -298,6 +298,7 @@ static int open_both(struct diff_cmd *c, const struct input_opts *in)
 		struct input_opts o = *in;
 		o.kind = c->kind[i];
 		o.need_addresses = true;
+		o.open.kallsyms_only = true; /* names and addresses only, no exports */
 		if (open_table(c->path[i], &o, NULL, &c->tab[i]))
 			return DIFF_TROUBLE;
 	}

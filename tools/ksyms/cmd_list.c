@@ -167,6 +167,9 @@ int cmd_list(int argc, char **argv)
 		usage_error(usage_text, "list takes one IMAGE");
 
 	struct ksyms_table *tab;
+	/* without an export filter the kallsyms tables are all it needs:
+	 * a compressed kernel is decompressed only as far as them */
+	in.open.kallsyms_only = !f.exports;
 	int rc = open_table(argv[optind], &in, NULL, &tab);
 	if (rc) {
 		free(f.subs);

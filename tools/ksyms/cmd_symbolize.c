@@ -351,6 +351,7 @@ int cmd_symbolize(int argc, char **argv)
 
 	input_opts_init(&args.in);
 	args.in.need_addresses = true;
+	args.in.open.kallsyms_only = true; /* no exports: decompress only as far as kallsyms */
 	parse_args(argc, argv, &args);
 	int rc = open_table(args.src, &args.in, NULL, &tab);
 	if (rc)
