@@ -66,6 +66,26 @@ void usage_error(const char *usage, const char *fmt, ...) __attribute__((format(
 /* Parse a number (decimal, or hex with 0x); exits on garbage. */
 unsigned long long parse_number(const char *what, const char *s);
 
+/* -t/--type LETTERS, -s/--substring TEXT and -g/--glob PATTERN (the last two
+ * repeatable): which symbols list and diff keep.  A symbol is kept when its type
+ * is one of LETTERS (if given) and its name matches any TEXT or PATTERN (if any). */
+struct name_filter {
+	const char *types;
+	const char **subs, **globs;
+	size_t nsubs, nglobs;
+};
+bool name_filter_init(struct name_filter *f, int argc); /* false on out of memory */
+/* Handle 't', 's' or 'g'; returns false if @opt is not one of them. */
+bool name_filter_option(struct name_filter *f, int opt, const char *arg);
+bool name_filter_active(const struct name_filter *f); /* any of -t, -s, -g given */
+bool name_filter_keep(const struct name_filter *f, const struct ksyms_symbol *s);
+void name_filter_free(struct name_filter *f);
+
+/* Write @data to @path ("-" is stdout), refusing an existing file unless
+ * @force.  On failure print why, remove a half-written file and return
+ * EXIT_BAD_INPUT; a reader that goes away (EPIPE on stdout) is no failure. */
+int write_output_file(const char *path, bool force, const void *data, size_t len);
+
 /* Buffered stdout writing for big listings. */
 struct out {
 	char *buf;

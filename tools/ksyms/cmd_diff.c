@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* ksyms diff: two symbol sources side by side (ksyms_diff_create). */
-#include <fnmatch.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cmd.h"
 
 /* diff(1)'s exit codes: scripts test them the same way */
@@ -31,27 +27,10 @@ static const char usage_text[] =
 	"Exit status: 0 when nothing differs but what the build explains (no moves),\n"
 	"1 when the sources differ, 2 on trouble (usage, unreadable input).\n";
 
-struct filter {
-	const char *types;
-	const char **subs, **globs;
-	size_t nsubs, nglobs;
-};
-
+/* ksyms_diff_opts.filter */
 static bool keep(void *ctx, const struct ksyms_symbol *s)
 {
-	const struct filter *f = ctx;
-
-	if (f->types && !strchr(f->types, s->type))
-		return false;
-	if (!f->nsubs && !f->nglobs)
-		return true;
-	for (size_t i = 0; i < f->nsubs; i++)
-		if (strstr(s->name, f->subs[i]))
-			return true;
-	for (size_t i = 0; i < f->nglobs; i++)
-		if (fnmatch(f->globs[i], s->name, 0) == 0)
-			return true;
-	return false;
+	return name_filter_keep(ctx, s);
 }
 
 struct diff_cmd {
@@ -305,13 +284,13 @@ static int open_both(struct diff_cmd *c, const struct input_opts *in)
 	return 0;
 }
 
-static int run_diff(struct diff_cmd *c, struct filter *f)
+static int run_diff(struct diff_cmd *c, struct name_filter *f)
 {
 	KSYMS_OPTS(ksyms_diff_opts, dopts, .filter = keep, .filter_ctx = f);
 	struct ksyms_diff *d;
 	struct ksyms_error *err;
 
-	if (!f->types && !f->nsubs && !f->nglobs)
+	if (!name_filter_active(f))
 		dopts.filter = NULL;
 	dopts.strict = c->strict;
 	err = ksyms_diff_create(c->tab[0], c->tab[1], &dopts, &d);
@@ -343,37 +322,30 @@ int cmd_diff(int argc, char **argv)
 	};
 	struct diff_cmd c = { .digits = 16 };
 	struct input_opts in;
-	struct filter f = { 0 };
+	struct name_filter f;
 	int kind_set[2] = { 0, 0 };
 	int opt, rc;
 
 	input_opts_init(&in);
-	f.subs = calloc((size_t)argc, sizeof(*f.subs));
-	f.globs = calloc((size_t)argc, sizeof(*f.globs));
-	if (!f.subs || !f.globs)
+	if (!name_filter_init(&f, argc))
 		usage_error(NULL, "out of memory");
 	while ((opt = getopt_long(argc, argv, "ajt:s:g:hv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
+		if (input_option(&in, opt, optarg) || name_filter_option(&f, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'a': c.all = true; break;
 		case OPT_SUMMARY: c.summary = true; break;
 		case 'j': c.json = true; break;
-		case 't': f.types = optarg; break;
-		case 's': f.subs[f.nsubs++] = optarg; break;
-		case 'g': f.globs[f.nglobs++] = optarg; break;
 		case OPT_STRICT: c.strict = true; break;
 		case OPT_SOURCE_A: c.kind[0] = parse_kind(optarg); kind_set[0] = 1; break;
 		case OPT_SOURCE_B: c.kind[1] = parse_kind(optarg); kind_set[1] = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
-			free(f.subs);
-			free(f.globs);
+			name_filter_free(&f);
 			return 0;
 		default:
 			fputs(usage_text, stderr);
-			free(f.subs);
-			free(f.globs);
+			name_filter_free(&f);
 			return EXIT_USAGE;
 		}
 	}
@@ -389,7 +361,6 @@ int cmd_diff(int argc, char **argv)
 		rc = run_diff(&c, &f);
 	ksyms_table_destroy(c.tab[0]);
 	ksyms_table_destroy(c.tab[1]);
-	free(f.subs);
-	free(f.globs);
+	name_filter_free(&f);
 	return rc;
 }

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* ksyms extract: write the kernel (or one layer of the chain) out of an image. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,20 +23,6 @@ struct extract_opts {
 	bool force, has_step;
 	unsigned long long step;
 };
-
-static bool write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
 
 /* Refuse what would lose data or garble a terminal, before any work. */
 static bool output_allowed(const struct extract_opts *x, const char *image)
@@ -66,32 +50,6 @@ static bool output_allowed(const struct extract_opts *x, const char *image)
 	return true;
 }
 
-static int write_output(const struct extract_opts *x, const void *data, size_t len)
-{
-	bool to_stdout = strcmp(x->out, "-") == 0;
-	int fd = to_stdout ? STDOUT_FILENO
-			   : open(x->out, O_WRONLY | O_CREAT | O_CLOEXEC | (x->force ? O_TRUNC : O_EXCL), 0666);
-
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot create '%s': %s\n", progname, x->out, strerror(errno));
-		return EXIT_BAD_INPUT;
-	}
-	bool ok = write_all(fd, data, len);
-	int e = errno;
-	if (!to_stdout && close(fd) != 0 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (ok)
-		return 0;
-	if (to_stdout && e == EPIPE)
-		return 0; /* the reader went away, like `| head` */
-	fprintf(stderr, "%s: cannot write '%s': %s\n", progname, to_stdout ? "(stdout)" : x->out, strerror(e));
-	if (!to_stdout)
-		unlink(x->out); /* no half-written kernel left behind */
-	return EXIT_BAD_INPUT;
-}
-
 static int extract(const struct extract_opts *x, const char *image, struct input_opts *in)
 {
 	struct ksyms_image *img;
@@ -114,7 +72,7 @@ static int extract(const struct extract_opts *x, const char *image, struct input
 	if (verbose)
 		fprintf(stderr, "%s: writing layer %zu (%s), %zu bytes\n", progname, step,
 			ksyms_image_layer(img, step)->format, len);
-	rc = write_output(x, data, len);
+	rc = write_output_file(x->out, x->force, data, len);
 	ksyms_image_destroy(img);
 	return rc;
 }

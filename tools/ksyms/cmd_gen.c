@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* ksyms gen: kallsyms tables from a System.map, in a synthetic image. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -311,22 +310,6 @@ static void parse_args(int argc, char **argv, struct gen_args *a)
 /* ------------------------------------------------------------------------ */
 /* Writing */
 
-static bool write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static bool output_allowed(const struct gen_args *a)
 {
 	struct stat st;
@@ -342,30 +325,6 @@ static bool output_allowed(const struct gen_args *a)
 		return true;
 	fprintf(stderr, "%s: '%s' exists (use --force to overwrite it)\n", progname, a->out);
 	return false;
-}
-
-static int write_output(const struct gen_args *a, const void *data, size_t len)
-{
-	bool to_stdout = strcmp(a->out, "-") == 0;
-	int fd = to_stdout ? STDOUT_FILENO
-			   : open(a->out, O_WRONLY | O_CREAT | O_CLOEXEC | (a->force ? O_TRUNC : O_EXCL), 0666);
-
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot create '%s': %s\n", progname, a->out, strerror(errno));
-		return EXIT_BAD_INPUT;
-	}
-	bool ok = write_all(fd, data, len);
-	int e = errno;
-	if (!to_stdout && close(fd) != 0 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (ok)
-		return 0;
-	fprintf(stderr, "%s: cannot write '%s': %s\n", progname, to_stdout ? "(stdout)" : a->out, strerror(e));
-	if (!to_stdout)
-		unlink(a->out); /* no half-written image left behind */
-	return EXIT_BAD_INPUT;
 }
 
 /* -v: what was written, on stderr when the image goes to stdout. */
@@ -426,7 +385,7 @@ int cmd_gen(int argc, char **argv)
 		symbols_free(&s);
 		return EXIT_BAD_INPUT;
 	}
-	rc = write_output(&a, r.data, r.size);
+	rc = write_output_file(a.out, a.force, r.data, r.size);
 	if (!rc && verbose)
 		summary(&a, &r, s.n);
 	ksyms_free(r.data);

@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* ksyms list: the symbol table as /proc/kallsyms prints it. */
-#include <fnmatch.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cmd.h"
 
 static const char usage_text[] =
@@ -26,30 +22,19 @@ static const char usage_text[] =
 	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found (twice: every candidate)\n";
 
-struct filter {
-	const char *types;
-	const char **subs, **globs;
-	size_t nsubs, nglobs;
-	int exports; /* 0 all, EXPORTED or UNEXPORTED */
-};
-
 enum { OPT_EXPORTED = 0x100, OPT_UNEXPORTED };
 
-static bool keep(const struct filter *f, const struct ksyms_symbol *s, const struct ksyms_export *x)
+/* -t, -s, -g, and --exported or --unexported on top */
+struct list_filter {
+	struct name_filter names;
+	int exports; /* 0 all, OPT_EXPORTED or OPT_UNEXPORTED */
+};
+
+static bool keep(const struct list_filter *f, const struct ksyms_symbol *s, const struct ksyms_export *x)
 {
-	if (f->types && !strchr(f->types, s->type))
-		return false;
 	if (f->exports && (x->kind != KSYMS_EXPORT_NONE) != (f->exports == OPT_EXPORTED))
 		return false;
-	if (!f->nsubs && !f->nglobs)
-		return true;
-	for (size_t i = 0; i < f->nsubs; i++)
-		if (strstr(s->name, f->subs[i]))
-			return true;
-	for (size_t i = 0; i < f->nglobs; i++)
-		if (fnmatch(f->globs[i], s->name, 0) == 0)
-			return true;
-	return false;
+	return name_filter_keep(&f->names, s);
 }
 
 static void print_text(struct out *o, const struct ksyms_symbol *s, const struct ksyms_export *x, int digits)
@@ -89,7 +74,7 @@ static void print_json(struct out *o, const struct ksyms_symbol *s, const struct
  * CONFIG_KALLSYMS_ALL keeps text only, so exported data has no line of
  * its own.  Its address comes from the ksymtab entry; its type is unknown.
  * Some images hold 0 there, for the boot-time relocation to fill in. */
-static void print_missing_exports(struct out *o, const struct ksyms_table *tab, const struct filter *f, bool json,
+static void print_missing_exports(struct out *o, const struct ksyms_table *tab, const struct list_filter *f, bool json,
 				  int digits, const char *path)
 {
 	size_t n = ksyms_table_export_count(tab), unplaced = 0;
@@ -123,6 +108,47 @@ static bool exports_usable(const char *path, const struct ksyms_table *tab)
 	return false;
 }
 
+/* Print the table of @path as the options say. */
+static int list(const char *path, struct input_opts *in, const struct list_filter *f, bool json)
+{
+	struct ksyms_table *tab;
+	/* without an export filter the kallsyms tables are all it needs:
+	 * a compressed kernel is decompressed only as far as them */
+	in->open.kallsyms_only = !f->exports;
+	int rc = open_table(path, in, NULL, &tab);
+	if (rc)
+		return rc;
+	if (f->exports && !exports_usable(path, tab)) {
+		ksyms_table_destroy(tab);
+		return EXIT_BAD_INPUT;
+	}
+	const struct ksyms_info *info = ksyms_table_info(tab);
+	if (info->addresses_hidden)
+		fprintf(stderr, "%s: '%s': warning: every address is 0: kptr_restrict hides them from this reader\n",
+			progname, path);
+	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
+		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",
+			progname, path);
+	int digits = info->word_size == 4 ? 8 : 16;
+	struct out o;
+	out_init(&o);
+	size_t n = ksyms_table_count(tab);
+	for (size_t i = 0; i < n && !o.failed; i++) {
+		struct ksyms_symbol s;
+		struct ksyms_export x = { .kind = KSYMS_EXPORT_NONE };
+		if (f->exports)
+			ksyms_table_export(tab, i, &x);
+		if (!ksyms_table_symbol(tab, i, &s) || !keep(f, &s, &x))
+			continue;
+		(json ? print_json : print_text)(&o, &s, &x, digits);
+	}
+	if (f->exports == OPT_EXPORTED)
+		print_missing_exports(&o, tab, f, json, digits, path);
+	rc = out_finish(&o);
+	ksyms_table_destroy(tab);
+	return rc;
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -132,81 +158,33 @@ int cmd_list(int argc, char **argv)
 		{ "unexported", no_argument, NULL, OPT_UNEXPORTED }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct input_opts in;
-	struct filter f = { 0 };
+	struct list_filter f = { 0 };
 	bool json = false;
 	int opt;
 
 	input_opts_init(&in);
-	f.subs = calloc((size_t)argc, sizeof(*f.subs));
-	f.globs = calloc((size_t)argc, sizeof(*f.globs));
-	if (!f.subs || !f.globs)
+	if (!name_filter_init(&f.names, argc))
 		return EXIT_BAD_INPUT;
 	while ((opt = getopt_long(argc, argv, "t:s:g:jhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
+		if (input_option(&in, opt, optarg) || name_filter_option(&f.names, opt, optarg))
 			continue;
 		switch (opt) {
-		case 't': f.types = optarg; break;
-		case 's': f.subs[f.nsubs++] = optarg; break;
-		case 'g': f.globs[f.nglobs++] = optarg; break;
 		case 'j': json = true; break;
 		case OPT_EXPORTED:
 		case OPT_UNEXPORTED: f.exports = opt; break;
 		case 'h':
 			fputs(usage_text, stdout);
-			free(f.subs);
-			free(f.globs);
+			name_filter_free(&f.names);
 			return 0;
 		default:
 			fputs(usage_text, stderr);
-			free(f.subs);
-			free(f.globs);
+			name_filter_free(&f.names);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1)
 		usage_error(usage_text, "list takes one IMAGE");
-
-	struct ksyms_table *tab;
-	/* without an export filter the kallsyms tables are all it needs:
-	 * a compressed kernel is decompressed only as far as them */
-	in.open.kallsyms_only = !f.exports;
-	int rc = open_table(argv[optind], &in, NULL, &tab);
-	if (rc) {
-		free(f.subs);
-		free(f.globs);
-		return rc;
-	}
-	if (f.exports && !exports_usable(argv[optind], tab)) {
-		ksyms_table_destroy(tab);
-		free(f.subs);
-		free(f.globs);
-		return EXIT_BAD_INPUT;
-	}
-	const struct ksyms_info *info = ksyms_table_info(tab);
-	if (info->addresses_hidden)
-		fprintf(stderr, "%s: '%s': warning: every address is 0: kptr_restrict hides them from this reader\n",
-			progname, argv[optind]);
-	if (!info->base_known && info->layout.addr_mode == KSYMS_ADDR_PC_RELATIVE)
-		fprintf(stderr, "%s: '%s': warning: the load address is unknown; addresses are offsets into the kernel (use --base)\n",
-			progname, argv[optind]);
-	int digits = info->word_size == 4 ? 8 : 16;
-	struct out o;
-	out_init(&o);
-	size_t n = ksyms_table_count(tab);
-	for (size_t i = 0; i < n && !o.failed; i++) {
-		struct ksyms_symbol s;
-		struct ksyms_export x = { .kind = KSYMS_EXPORT_NONE };
-		if (f.exports)
-			ksyms_table_export(tab, i, &x);
-		if (!ksyms_table_symbol(tab, i, &s) || !keep(&f, &s, &x))
-			continue;
-		(json ? print_json : print_text)(&o, &s, &x, digits);
-	}
-	if (f.exports == OPT_EXPORTED)
-		print_missing_exports(&o, tab, &f, json, digits, argv[optind]);
-	rc = out_finish(&o);
-	ksyms_table_destroy(tab);
-	free(f.subs);
-	free(f.globs);
+	int rc = list(argv[optind], &in, &f, json);
+	name_filter_free(&f.names);
 	return rc;
 }

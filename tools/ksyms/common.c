@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* What every subcommand shares: input options, opening, error reporting,
- * buffered output. */
+ * the name filter, writing an output file, buffered output. */
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +185,100 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_
 	else
 		ksyms_image_destroy(img);
 	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+bool name_filter_init(struct name_filter *f, int argc)
+{
+	memset(f, 0, sizeof(*f));
+	/* each -s or -g takes an argument: there are fewer than argc of them */
+	f->subs = calloc((size_t)argc, sizeof(*f->subs));
+	f->globs = calloc((size_t)argc, sizeof(*f->globs));
+	if (f->subs && f->globs)
+		return true;
+	name_filter_free(f);
+	return false;
+}
+
+bool name_filter_option(struct name_filter *f, int opt, const char *arg)
+{
+	switch (opt) {
+	case 't': f->types = arg; return true;
+	case 's': f->subs[f->nsubs++] = arg; return true;
+	case 'g': f->globs[f->nglobs++] = arg; return true;
+	default: return false;
+	}
+}
+
+bool name_filter_active(const struct name_filter *f)
+{
+	return f->types || f->nsubs || f->nglobs;
+}
+
+bool name_filter_keep(const struct name_filter *f, const struct ksyms_symbol *s)
+{
+	if (f->types && !strchr(f->types, s->type))
+		return false;
+	if (!f->nsubs && !f->nglobs)
+		return true;
+	for (size_t i = 0; i < f->nsubs; i++)
+		if (strstr(s->name, f->subs[i]))
+			return true;
+	for (size_t i = 0; i < f->nglobs; i++)
+		if (fnmatch(f->globs[i], s->name, 0) == 0)
+			return true;
+	return false;
+}
+
+void name_filter_free(struct name_filter *f)
+{
+	free(f->subs);
+	free(f->globs);
+	f->subs = f->globs = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* At most 1 GiB per write(2): some systems refuse counts above INT_MAX. */
+static bool write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+int write_output_file(const char *path, bool force, const void *data, size_t len)
+{
+	bool to_stdout = strcmp(path, "-") == 0;
+	int fd = to_stdout ? STDOUT_FILENO
+			   : open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0666);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot create '%s': %s\n", progname, path, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	bool ok = write_all(fd, data, len);
+	int e = errno;
+	if (!to_stdout && close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok)
+		return 0;
+	if (to_stdout && e == EPIPE)
+		return 0; /* the reader went away, like `| head` */
+	fprintf(stderr, "%s: cannot write '%s': %s\n", progname, to_stdout ? "(stdout)" : path, strerror(e));
+	if (!to_stdout)
+		unlink(path); /* no half-written file left behind */
+	return EXIT_BAD_INPUT;
 }
 
 /* ------------------------------------------------------------------------ */
