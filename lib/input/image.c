@@ -109,12 +109,19 @@ static struct ksyms_error *unwrap_once(struct span in, const struct ks_unwrap_op
  * The full decode then runs again on the same prefix, so it finds what
  * this question found.
  */
-enum { STOP_MARGIN = 64 << 10 };
+enum {
+	STOP_MARGIN = 64 << 10,
+	/* full searches once the digit tokens are in: real kernels need one
+	 * to three (the tables end a few MiB after the token table); built
+	 * data that keeps failing must not cost more than a few searches */
+	MAX_SEARCHES = 6,
+};
 
 struct stop_ctx {
 	uint64_t max_output;
 	size_t searched;   /* the prefix already searched for the digit tokens */
 	bool digits_seen;  /* ... and they were there */
+	unsigned searches; /* full searches made */
 	bool never;        /* the tables decoded, but their addresses need the rest */
 };
 
@@ -167,8 +174,9 @@ static bool kallsyms_complete(void *ctx, struct span out)
 	struct ks_kernel k;
 	bool enough = false;
 
-	if (sc->never || !digit_tokens_seen(sc, out))
+	if (sc->never || sc->searches >= MAX_SEARCHES || !digit_tokens_seen(sc, out))
 		return false;
+	sc->searches++;
 	memset(&k, 0, sizeof(k));
 	struct ksyms_error *err = ks_kernel_classify(out, &k);
 	if (!err) {
