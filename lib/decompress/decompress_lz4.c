@@ -87,12 +87,15 @@ struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf 
 	r->consumed = pos;
 	while (span_u32(in, pos, false, &size) && !legacy_end(size, out->len - start)) {
 		uint64_t left = cap - (out->len - start); /* the loop ends once past the cap */
-		int room = left < KS_LZ4_LEGACY_BLOCK ? (int)left + 1 : KS_LZ4_LEGACY_BLOCK;
-		if (!ks_buf_reserve(out, (size_t)room))
-			return &ks_enomem;
 		/* the size was read, so pos + 4 <= in.len */
 		size_t avail = KS_MIN((size_t)size, in.len - (pos + 4));
 		bool cut = avail < size;
+		/* A cut block is decoded with a whole block's room whatever the
+		 * cap: what a damaged block yields depends on the room it is
+		 * given, and a cap must not change the output, only refuse it. */
+		int room = left < KS_LZ4_LEGACY_BLOCK && !cut ? (int)left + 1 : KS_LZ4_LEGACY_BLOCK;
+		if (!ks_buf_reserve(out, (size_t)room))
+			return &ks_enomem;
 		int n = legacy_block(span_at(in, pos + 4, avail), avail, cut, out->p + out->len, room);
 		if (n < 0 && !cut)
 			return ks_decomp_corrupt(LZ4L, in, pos + 4, "bad LZ4 block");
