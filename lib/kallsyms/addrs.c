@@ -149,6 +149,18 @@ static bool plausible_relbase(uint64_t v, unsigned w, uint64_t span_max)
 	return top == 0xffff || top == 0 || top == 0xc000;
 }
 
+/* The highest of @n absolute @w-byte addresses at @off looks like a kernel
+ * address: 64-bit kernels live at the top (0xffff..., ppc64 0xc000...,
+ * ia64 0xa000...) or the bottom (s390, sparc64) of the address space.
+ * Two u32s of a small 32-bit table read as one u64 otherwise tie. */
+static bool plausible_top(struct span d, size_t off, uint32_t n, unsigned w, bool be)
+{
+	if (w == 4 || n == 0)
+		return true;
+	uint16_t top = (uint16_t)(load_word(d.p + off + (size_t)(n - 1) * 8, 8, be) >> 48);
+	return top == 0xffff || top == 0 || top == 0xc000 || top == 0xa000;
+}
+
 static size_t align_up(size_t v, size_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -316,8 +328,11 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 					struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_ADDRESSES_FIRST,
 								 .word = w, .off = off, .size = size, .has_relbase = true,
 								 .relbase_off = rb, .relbase = relbase } };
+					/* the array is a label too (.balign w before 7.0):
+					 * a table of one zero offset read from the
+					 * padding ties with the real one otherwise */
 					c.score = 10 + word_score(ctx, w) + seqs_bonus + (relbase ? 2 : 0) +
-						  (rb % w == 0 ? 1 : 0);
+						  (rb % w == 0 ? 1 : 0) + ((rb - off) % w == 0 ? 1 : 0);
 					consider(best, &c);
 				}
 			}
@@ -327,7 +342,8 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 			if (aend >= size && valid_array(d, KSYMS_ADDR_ABSOLUTE, aend - size, n, w, be, &zero)) {
 				struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_ADDRESSES_FIRST,
 							 .word = w, .off = aend - size, .size = size } };
-				c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) + ((aend - size) % w == 0);
+				c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) + ((aend - size) % w == 0) -
+					  (plausible_top(d, aend - size, n, w, be) ? 0 : 5);
 				consider(best, &c);
 			}
 		}
@@ -347,8 +363,19 @@ bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks
 	 * invariant; the decoder settles it with the addresses' fit. */
 	bool zero;
 	if (best.a.mode == KSYMS_ADDR_PC_RELATIVE &&
-	    valid_array(ctx->data, KSYMS_ADDR_ABSOLUTE32, best.a.off, f->names.num_syms, 4, f->tok.be, &zero))
+	    valid_array(ctx->data, KSYMS_ADDR_ABSOLUTE32, best.a.off, f->names.num_syms, 4, f->tok.be, &zero)) {
 		best.a.abs32_too = true;
+		best.a.abs_mode = KSYMS_ADDR_ABSOLUTE32;
+	}
+	/* and the other way round: a 32-bit names-first array of ascending
+	 * absolute addresses (6.4-6.9 without base-relative) that is also a
+	 * valid place-relative one (7.x) is settled the same way */
+	if (best.a.mode == KSYMS_ADDR_ABSOLUTE && best.a.word == 4 && best.a.order == KSYMS_ORDER_NAMES_FIRST &&
+	    valid_array(ctx->data, KSYMS_ADDR_PC_RELATIVE, best.a.off, f->names.num_syms, 4, f->tok.be, &zero)) {
+		best.a.mode = KSYMS_ADDR_PC_RELATIVE;
+		best.a.abs32_too = true;
+		best.a.abs_mode = KSYMS_ADDR_ABSOLUTE;
+	}
 	if (f->names.seqs_after_markers) {
 		best.a.has_seqs = true;
 		best.a.seqs_off = f->names.seqs_off;

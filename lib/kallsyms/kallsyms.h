@@ -72,7 +72,8 @@ struct ks_addrs {
 	bool has_relbase;
 	size_t relbase_off;
 	uint64_t relbase;         /* as stored (may be 0 before boot relocation) */
-	bool abs32_too;           /* a pc-relative array that also reads as absolute32 */
+	bool abs32_too;           /* a pc-relative array that also reads as absolute u32s */
+	enum ksyms_addr_mode abs_mode; /* ... as which: ABSOLUTE32 (7.0) or ABSOLUTE (6.4-6.9) */
 	bool has_seqs;            /* 6.4+ seqs_of_names after the addresses */
 	size_t seqs_off;
 	unsigned seqs_entry_size;
@@ -142,8 +143,13 @@ bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret
 /* tokens.c: the same, found through the "0".."9" token run (fast path). */
 bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_tokens *ret);
 
-/* names.c: find markers, names and num_syms ending before the token table. */
-bool ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret);
+/* names.c: find markers, names and num_syms ending before the token table:
+ * up to @max readings, the one of most symbols first; with @with_seqs,
+ * the reading with seqs_of_names between markers and token table (6.2,
+ * 6.3), tried when none of the others fits. */
+enum { KS_MAX_NAMES_CANDIDATES = 4 };
+size_t ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret, size_t max,
+		     bool with_seqs);
 /* Walk @count entries from @pos; *ret_end receives the offset after them.
  * False if an entry is empty or runs outside [.., limit). */
 bool ks_names_walk(struct span data, size_t pos, size_t limit, uint32_t count, unsigned len_bytes,

@@ -108,6 +108,14 @@ static void set_loc(struct ksyms_info *info, enum ksyms_table_id id, size_t off,
 	info->tables[id].size = size;
 }
 
+/* The address array is kallsyms_addresses when absolute, else kallsyms_offsets. */
+static void set_array_loc(struct ksyms_info *info, const struct ks_addrs *a)
+{
+	memset(&info->tables[KSYMS_TAB_ADDRESSES], 0, sizeof(info->tables[KSYMS_TAB_ADDRESSES]));
+	memset(&info->tables[KSYMS_TAB_OFFSETS], 0, sizeof(info->tables[KSYMS_TAB_OFFSETS]));
+	set_loc(info, a->mode == KSYMS_ADDR_ABSOLUTE ? KSYMS_TAB_ADDRESSES : KSYMS_TAB_OFFSETS, a->off, a->size);
+}
+
 static void fill_locations(struct ksyms_info *info, const struct ks_found *f)
 {
 	const struct ks_names *nm = &f->names;
@@ -118,7 +126,7 @@ static void fill_locations(struct ksyms_info *info, const struct ks_found *f)
 	set_loc(info, KSYMS_TAB_NAMES, nm->off, nm->len);
 	set_loc(info, KSYMS_TAB_MARKERS, nm->markers_off, (size_t)nm->num_markers * nm->marker_size);
 	set_loc(info, KSYMS_TAB_NUM_SYMS, nm->num_syms_off, nm->num_syms_size);
-	set_loc(info, a->mode == KSYMS_ADDR_ABSOLUTE ? KSYMS_TAB_ADDRESSES : KSYMS_TAB_OFFSETS, a->off, a->size);
+	set_array_loc(info, a);
 	if (a->has_relbase)
 		set_loc(info, KSYMS_TAB_RELATIVE_BASE, a->relbase_off, a->word);
 	if (a->has_seqs)
@@ -315,7 +323,7 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 	if (!ks_offset_to_va(k, base, f->addrs.off, &table_va)) {
 		struct ks_base b = { .known = true, .source = "words in the image that hold their own address" };
 		if (!ks_infer_base_by_self_pointers(ctx, 4, &b.base)) {
-			f->addrs.mode = KSYMS_ADDR_ABSOLUTE32; /* the only reading that needs no base */
+			f->addrs.mode = f->addrs.abs_mode; /* the only reading that needs no base */
 			return;
 		}
 		*base = b;
@@ -334,7 +342,7 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 	}
 	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
 	size_t pc = text_inside(t, lo, hi);
-	f->addrs.mode = KSYMS_ADDR_ABSOLUTE32;
+	f->addrs.mode = f->addrs.abs_mode;
 	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
 	size_t abs = text_inside(t, lo, hi);
 	if (pc > abs)
@@ -377,8 +385,10 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	uint64_t table_va = 0, relbase = f->addrs.relbase;
 	struct ksyms_error *err;
 
-	if (f->addrs.abs32_too)
+	if (f->addrs.abs32_too) {
 		settle_abs32(ctx, f, t, &base);
+		set_array_loc(&t->info, &f->addrs); /* its name follows the reading */
+	}
 	if (!ks_offset_to_va(k, &base, f->addrs.off, &table_va) && f->addrs.mode == KSYMS_ADDR_PC_RELATIVE) {
 		base_for_pc_relative(ctx, f, t, &base);
 		table_va = base.base + f->addrs.off;
@@ -489,30 +499,58 @@ static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, s
 	return NULL;
 }
 
+/* Follow each of the @n readings of the names in turn: the first whose
+ * address table fits and that decodes.  True when the search for this
+ * token table is over: a table in *ret, or NULL for want of memory. */
+static bool try_names(struct ks_ctx *ctx, struct ks_found *f, struct attempt *att, const struct ks_names *names,
+		      size_t n, struct ksyms_table **ret)
+{
+	for (size_t i = 0; i < n; i++) {
+		f->names = names[i];
+		memset(&f->addrs, 0, sizeof(f->addrs));
+		if (!ks_addrs_find(ctx, f, &f->addrs)) {
+			note(att, P_NAMES, f->names.off, f->names.num_syms, NULL);
+			continue;
+		}
+		struct ksyms_error *err = build(ctx, f, ret);
+		if (!err) {
+			ks_info(&ctx->log, "kallsyms: %u symbols, names at 0x%zx", f->names.num_syms, f->names.off);
+			return true;
+		}
+		ks_debug(&ctx->log, "candidate at 0x%zx rejected: %s", f->names.off, ksyms_error_message(err));
+		if (err == &ks_enomem) {
+			note(att, P_DECODE, f->names.off, f->names.num_syms, err);
+			*ret = NULL;
+			return true;
+		}
+		/* the reading of most symbols says best what is wrong */
+		if (i > 0 && att->progress >= P_DECODE)
+			ksyms_error_destroy(err);
+		else
+			note(att, P_DECODE, f->names.off, f->names.num_syms, err);
+	}
+	return false;
+}
+
 /* Follow one token-table candidate outwards; the table if it decodes. */
 static struct ksyms_table *try_candidate(struct ks_ctx *ctx, struct ks_found *f, struct attempt *att)
 {
+	struct ks_names names[KS_MAX_NAMES_CANDIDATES];
 	struct ksyms_table *t = NULL;
 
 	ctx->be = f->tok.be;
-	memset(&f->names, 0, sizeof(f->names));
 	memset(&f->addrs, 0, sizeof(f->addrs));
-	if (!ks_names_find(ctx, &f->tok, &f->names)) {
-		note(att, P_TOKENS, f->tok.table_off, 0, NULL);
-		return NULL;
+	memset(&f->names, 0, sizeof(f->names));
+	/* markers right before the token table; then (6.2, 6.3) with
+	 * seqs_of_names between them, also when a reading of the first kind
+	 * was only data in front of a small table */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = ks_names_find(ctx, &f->tok, names, KS_MAX_NAMES_CANDIDATES, pass == 1);
+		if (try_names(ctx, f, att, names, n, &t))
+			return t;
 	}
-	if (!ks_addrs_find(ctx, f, &f->addrs)) {
-		note(att, P_NAMES, f->names.off, f->names.num_syms, NULL);
-		return NULL;
-	}
-	struct ksyms_error *err = build(ctx, f, &t);
-	if (err) {
-		ks_debug(&ctx->log, "candidate at 0x%zx rejected: %s", f->names.off, ksyms_error_message(err));
-		note(att, P_DECODE, f->names.off, f->names.num_syms, err);
-		return NULL;
-	}
-	ks_info(&ctx->log, "kallsyms: %u symbols, names at 0x%zx", f->names.num_syms, f->names.off);
-	return t;
+	note(att, P_TOKENS, f->tok.table_off, 0, NULL);
+	return NULL;
 }
 
 struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksyms_find_opts *opts,

@@ -221,6 +221,11 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 	bool best = false;
 
 	for (size_t q = hi; q + 1 > lo && ks_work(ctx, 1); q--) {
+		/* num_syms, names and markers are labels (.balign 4 or 8): a
+		 * count at any other distance is a chance value, and one of
+		 * those in front of a small real table took its place (fuzz_gen) */
+		if ((m->off - q) % 4)
+			goto next;
 		for (unsigned ns = m->size; ns <= 8; ns += 4) { /* pointer-wide markers: pointer-wide count */
 			uint64_t v;
 			if (!span_word(d, q, ns, m->be, &v) || v < nmin || v > nmax)
@@ -233,6 +238,8 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 				size_t x = q + ns + pad;
 				if (pad && !span_is_zero(d, q + ns, pad))
 					break;
+				if ((m->off - x) % 4)
+					continue;
 				struct ks_names cand = { 0 };
 				if (!names_fit(ctx, m, x, (uint32_t)v, &cand))
 					continue;
@@ -250,6 +257,7 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 			if (best)
 				return true;
 		}
+next:
 		if (q == 0)
 			break;
 	}
@@ -274,13 +282,31 @@ static bool try_markers(const struct ks_ctx *ctx, const struct markers *m, struc
 	return true;
 }
 
+/* Insert @c into @v (@n of at most @max, most symbols first). */
+static void keep_candidate(struct ks_names *v, size_t *n, size_t max, const struct ks_names *c)
+{
+	size_t i;
+
+	if (*n == max) {
+		if (v[max - 1].num_syms >= c->num_syms)
+			return; /* not among the @max largest */
+		i = max - 1;
+	} else {
+		i = (*n)++;
+	}
+	while (i > 0 && v[i - 1].num_syms < c->num_syms) {
+		v[i] = v[i - 1];
+		i--;
+	}
+	v[i] = *c;
+}
+
 /* Layout without anything between markers and token_table. */
-static bool find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
+static size_t find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret, size_t max_ret)
 {
 	struct span d = ctx->data;
 	uint32_t max = ctx->max_symbols / 256 + 2;
-	struct ks_names best = { 0 };
-	bool found = false;
+	size_t found = 0;
 
 	for (size_t pad = 0; pad <= KS_MAX_PAD && pad <= tok->table_off; pad++) {
 		size_t end = tok->table_off - pad;
@@ -289,17 +315,16 @@ static bool find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok,
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
 			struct ks_names cand;
-			if (!markers_ending_at(ctx, end, w, tok->be, max, &m) || !try_markers(ctx, &m, &cand))
+			/* markers are a label (.balign 4 or 8) like the token table */
+			if (!markers_ending_at(ctx, end, w, tok->be, max, &m) || (tok->table_off - m.off) % 4 ||
+			    !try_markers(ctx, &m, &cand))
 				continue;
-			/* padding can pose as a one-entry marker table: keep the largest */
-			if (!found || cand.num_syms > best.num_syms) {
-				best = cand;
-				found = true;
-			}
+			/* padding can pose as a one-entry marker table, and data
+			 * before a small table as a bigger one: the largest
+			 * first, the others in case its addresses do not fit */
+			keep_candidate(ret, &found, max_ret, &cand);
 		}
 	}
-	if (found)
-		*ret = best;
 	return found;
 }
 
@@ -348,6 +373,10 @@ static bool try_marker_counts(const struct ks_ctx *ctx, const struct markers *fo
 				size_t s = mend + pad1;
 				if (s >= t || (pad1 && !span_is_zero(ctx->data, mend, pad1)))
 					break;
+				/* a label too (.balign 4 or 8): else a zero first or
+				 * last entry lets it be read one entry off */
+				if ((t - s) % 4)
+					continue;
 				if (try_seqs_gap(ctx, &m, s, t, es, ret))
 					return true;
 			}
@@ -366,9 +395,12 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 	size_t lo = t > window ? t - window : 0;
 
 	/* markers and token_table are both label-aligned (.balign 4 or 8), so
-	 * markers start at the token table's parity even when the kernel sits
-	 * at an odd offset of the data (a dump, a firmware blob) */
-	for (size_t p = t >= 8 ? t - 8 : 0; p + 2 > lo + 2 && ks_work(ctx, 1); p -= 2) {
+	 * markers start a multiple of 4 bytes before the token table, even
+	 * when the kernel sits at an odd offset of the data (a dump, a
+	 * firmware blob).  Any closer step reads a marker of 0 out of the
+	 * zero padding and the first seqs_of_names entry when that is 0, and
+	 * puts seqs_of_names one entry late (a fuzz_gen finding). */
+	for (size_t p = t >= 8 ? t - 8 : t % 4; p + 4 > lo + 4 && ks_work(ctx, 1); p -= 4) {
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
 			if (!span_is_zero(d, p, w) || !markers_starting_at(ctx, p, t, w, tok->be, max, &m))
@@ -376,17 +408,18 @@ static bool find_with_seqs(const struct ks_ctx *ctx, const struct ks_tokens *tok
 			if (try_marker_counts(ctx, &m, t, ret))
 				return true;
 		}
-		if (p < 2)
+		if (p < 4)
 			break;
 	}
 	return false;
 }
 
-bool ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret)
+size_t ks_names_find(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret, size_t max,
+		     bool with_seqs)
 {
-	if (find_adjacent(ctx, tok, ret))
-		return true;
-	ks_debug(&ctx->log, "no markers right before token_table at 0x%zx; looking for seqs_of_names between them",
+	if (!with_seqs)
+		return find_adjacent(ctx, tok, ret, max);
+	ks_debug(&ctx->log, "no markers right before token_table at 0x%zx that fit; looking for seqs_of_names between them",
 		 tok->table_off);
-	return find_with_seqs(ctx, tok, ret);
+	return find_with_seqs(ctx, tok, ret) ? 1 : 0;
 }
