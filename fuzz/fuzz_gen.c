@@ -16,7 +16,7 @@
 #include "fuzz.h"
 #include "gen/gen.h"
 
-enum { MAX_SYMS = 2048 };
+enum { MAX_SYMS = 2048, RAW_INFER_MIN = 16 };
 
 static const char types[] = "TtDdBbRrWwVvAaUuNn?GgSsi";
 
@@ -75,6 +75,13 @@ static bool all_zero(const struct ksyms_gen_result *r, const struct ksyms_table_
 	return true;
 }
 
+static bool zero_word(const struct ksyms_gen_result *r, uint64_t off)
+{
+	const uint8_t *p = (const uint8_t *)r->data + off;
+
+	return !p[0] && !p[1] && !p[2] && !p[3];
+}
+
 static void compare_tables(const struct ksyms_info *info, const struct ksyms_gen_opts *o,
 			   const struct ksyms_gen_result *r)
 {
@@ -84,6 +91,16 @@ static void compare_tables(const struct ksyms_info *info, const struct ksyms_gen
 		 * one relative offset) reads the same in any zero word of the
 		 * padding next to it: there the data cannot tell where it is. */
 		if (d->present == g->present && (!d->present || d->offset == g->offset || all_zero(r, g)))
+			continue;
+		/* seqs_of_names of one symbol is three zero bytes: with the
+		 * zero marker and the padding around them, the table reads as
+		 * well without it */
+		if (id == KSYMS_TAB_SEQS_OF_NAMES && g->present && !d->present && all_zero(r, g))
+			continue;
+		/* a pointer-wide big-endian count or marker under 2^32 is four
+		 * zero bytes and the 4-byte one of the later kernels */
+		if ((id == KSYMS_TAB_NUM_SYMS || id == KSYMS_TAB_MARKERS) && d->present && g->present && g->size == 8 &&
+		    d->offset == g->offset + 4 && o->byte_order == KSYMS_ENDIAN_BIG && zero_word(r, g->offset))
 			continue;
 		fprintf(stderr, "%s: decoded %d at 0x%llx, generated %d at 0x%llx (decoded as %s)\n",
 			ksyms_table_id_name(id), d->present, (unsigned long long)d->offset, g->present,
@@ -109,6 +126,38 @@ static void compare(const struct ks_gen_list *l, struct ksyms_table *t, const st
 	}
 }
 
+/*
+ * A 32-bit names-first array of ascending u32s reads as place-relative
+ * (7.x), absolute32 (7.x) and absolute addresses (6.4-6.9) alike; the
+ * decoder keeps the reading that puts more text symbols inside the image.
+ * With none inside under the generated reading there is nothing to go
+ * by, and the round trip is not a property (real kernels hold their text).
+ */
+static bool fit_decides(const struct ks_gen_list *l, const struct ksyms_gen_opts *o, const struct ksyms_gen_result *r)
+{
+	enum ksyms_addr_mode m = o->layout.addr_mode;
+
+	if (o->word_size != 4 || o->layout.order != KSYMS_ORDER_NAMES_FIRST ||
+	    (m != KSYMS_ADDR_ABSOLUTE && m != KSYMS_ADDR_PC_RELATIVE && m != KSYMS_ADDR_ABSOLUTE32))
+		return true;
+	for (size_t i = 0; i < l->n; i++)
+		if ((l->v[i].type == 't' || l->v[i].type == 'T') && l->v[i].addr >= o->base &&
+		    l->v[i].addr - o->base < r->size)
+			return true;
+	return false;
+}
+
+/* Symbols all at one address make an array of zero offsets, which the
+ * decoder takes for padding (no kernel has such a table): such a table
+ * need not decode. */
+static bool one_address(const struct ks_gen_list *l)
+{
+	for (size_t i = 1; i < l->n; i++)
+		if (l->v[i].addr != l->v[0].addr)
+			return false;
+	return l->n >= 2;
+}
+
 static void roundtrip(const struct input *in, const struct ksyms_gen_opts *o)
 {
 	struct ks_gen_list l = { 0 };
@@ -123,15 +172,31 @@ static void roundtrip(const struct input *in, const struct ksyms_gen_opts *o)
 		return;
 	}
 	KSYMS_OPTS(ksyms_find_opts, fo, .has_base = true, .base = o->base);
+	/* A raw image has no header: a handful of symbols (three u32s at one
+	 * address read as u64s look like ppc64's; two absolute addresses read
+	 * as per-cpu offsets and a base) cannot show its word size, byte order
+	 * or address mode, as a user of such a blob would give --bits and
+	 * --endian; in an ELF too, the address mode of two symbols is a coin
+	 * toss.  Such a table must decode, to as many symbols; from
+	 * RAW_INFER_MIN symbols on it must decode exactly. */
+	bool tiny = l.n < RAW_INFER_MIN;
+	if (tiny && !o->elf) {
+		fo.word_size = o->word_size;
+		fo.byte_order = o->byte_order;
+	}
 	struct ksyms_image *img = NULL;
 	struct ksyms_table *t = NULL;
 	err = ksyms_image_open_mem(r.data, r.size, NULL, &img);
 	if (!err)
 		err = ksyms_table_from_image(img, &fo, &t);
-	if (err)
+	if (err && !one_address(&l))
 		fprintf(stderr, "generated image does not decode: %s\n", ksyms_error_message(err));
-	fuzz_check(!err);
-	compare(&l, t, o, &r);
+	fuzz_check(!err || one_address(&l));
+	if (!err && tiny)
+		fuzz_check(ksyms_table_count(t) == l.n);
+	else if (!err && !one_address(&l) && fit_decides(&l, o, &r))
+		compare(&l, t, o, &r);
+	ksyms_error_destroy(err);
 	ksyms_table_destroy(t);
 	ksyms_image_destroy(img);
 	ksyms_free(r.data);
