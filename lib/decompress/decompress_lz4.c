@@ -63,17 +63,20 @@ static bool legacy_end(uint32_t size, size_t made)
 static const char LZ4L[] = "lz4 (legacy)";
 
 /*
- * Decode one block of @len bytes into @dst, at most @room bytes.  With room
- * for a whole block it is checked to its end; with less (the cap is near)
- * decoding stops at @room, so a stream past the cap stops one byte over
- * it, as the streaming codecs do.  A block cut by the end of the input
- * (@cut) yields what its start decodes to.
+ * Decode one block of @len bytes into @dst, which has room for a whole
+ * block: checked to its end, or, cut by the end of the input (@cut), what
+ * its start decodes to.  Always a whole block's room: what a damaged block
+ * yields (or whether it fails) depends on the room it is given, and the
+ * cap must not change the output, only refuse it.  That costs at most one
+ * block (8 MiB) past the cap, and the output is cut back to one byte over
+ * it, as the streaming codecs leave it.
  */
-static int legacy_block(const uint8_t *src, size_t len, bool cut, uint8_t *dst, int room)
+static int legacy_block(const uint8_t *src, size_t len, bool cut, uint8_t *dst)
 {
-	if (!cut && room == KS_LZ4_LEGACY_BLOCK)
-		return LZ4_decompress_safe((const char *)src, (char *)dst, (int)len, room);
-	return LZ4_decompress_safe_partial((const char *)src, (char *)dst, (int)len, room, room);
+	if (!cut)
+		return LZ4_decompress_safe((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK);
+	return LZ4_decompress_safe_partial((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK,
+					   KS_LZ4_LEGACY_BLOCK);
 }
 
 struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
@@ -86,24 +89,21 @@ struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf 
 		return ks_decomp_corrupt(LZ4L, in, 0, "no lz4 legacy magic");
 	r->consumed = pos;
 	while (span_u32(in, pos, false, &size) && !legacy_end(size, out->len - start)) {
-		uint64_t left = cap - (out->len - start); /* the loop ends once past the cap */
 		/* the size was read, so pos + 4 <= in.len */
 		size_t avail = KS_MIN((size_t)size, in.len - (pos + 4));
 		bool cut = avail < size;
-		/* A cut block is decoded with a whole block's room whatever the
-		 * cap: what a damaged block yields depends on the room it is
-		 * given, and a cap must not change the output, only refuse it. */
-		int room = left < KS_LZ4_LEGACY_BLOCK && !cut ? (int)left + 1 : KS_LZ4_LEGACY_BLOCK;
-		if (!ks_buf_reserve(out, (size_t)room))
+		if (!ks_buf_reserve(out, KS_LZ4_LEGACY_BLOCK))
 			return &ks_enomem;
-		int n = legacy_block(span_at(in, pos + 4, avail), avail, cut, out->p + out->len, room);
+		int n = legacy_block(span_at(in, pos + 4, avail), avail, cut, out->p + out->len);
 		if (n < 0 && !cut)
 			return ks_decomp_corrupt(LZ4L, in, pos + 4, "bad LZ4 block");
 		out->len += n > 0 ? (size_t)n : 0;
 		pos += 4 + avail;
 		r->consumed = pos;
-		if (out->len - start > cap)
+		if (out->len - start > cap) {
+			out->len = start + (size_t)cap + 1;
 			return ks_decomp_too_large(LZ4L, cap);
+		}
 		if (cut) {
 			r->truncated = true;
 			break;
