@@ -187,6 +187,19 @@ for b in bomb.gz bomb.xz bomb.zst; do
 		"$ksyms" list --max-output 67108864 "$tmp/$b.embedded"
 done
 
+# A zstd frame may ask for a window up to 2 GiB, which libzstd allocates
+# before decoding a byte: the window may not be larger than --max-output.
+"$ksyms" gen --base 0xffffffff81000000 -o "$tmp/gen-raw" "$data/gen-fixture.map"
+zstd -q --long=31 -c <"$tmp/gen-raw" >"$tmp/gen.zst-long31"
+expect_fail "zstd --long=31 (2 GiB window) with the default 1 GiB cap" \
+	"asks for a window larger than the output limit" "$ksyms" list "$tmp/gen.zst-long31"
+if "$ksyms" list --max-output 2G "$tmp/gen.zst-long31" >"$tmp/listed" 2>"$tmp/err" &&
+	cmp -s "$tmp/listed" "$data/gen-fixture.map"; then
+	ok "zstd --long=31 with --max-output 2G: list gives the generator's input"
+else
+	not_ok "zstd --long=31 with --max-output 2G: list gives the generator's input"
+fi
+
 # extract: --step, stdout, refusing to overwrite
 "$ksyms" extract --step 0 -o - "$tmp/gzip.embedded" >"$tmp/x" 2>"$tmp/err" && cmp -s "$tmp/x" "$tmp/sample" &&
 	ok "extract --step 0 -o - writes layer 0 to a pipe" || not_ok "extract --step 0 -o -"
