@@ -34,6 +34,33 @@ bool ks_buf_reserve(struct ks_buf *b, size_t extra)
 	return ks_grow((void **)&b->p, &b->cap, need, 1);
 }
 
+bool ks_buf_reserve_exact(struct ks_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (ckd_add_size(&need, b->len, extra))
+		return false;
+	if (need <= b->cap)
+		return true;
+	void *q = realloc(b->p, need);
+	if (!q)
+		return false;
+	b->p = q;
+	b->cap = need;
+	return true;
+}
+
+void ks_buf_trim(struct ks_buf *b)
+{
+	if (b->len == 0 || b->len == b->cap)
+		return;
+	void *q = realloc(b->p, b->len);
+	if (q) { /* a shrink that fails leaves the buffer as it was */
+		b->p = q;
+		b->cap = b->len;
+	}
+}
+
 bool ks_buf_append(struct ks_buf *b, const void *p, size_t n)
 {
 	if (!ks_buf_reserve(b, n))

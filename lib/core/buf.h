@@ -17,6 +17,11 @@ struct ks_buf {
 
 /* Make room for @extra more bytes; false on overflow or out of memory. */
 KS_MUST_CHECK bool ks_buf_reserve(struct ks_buf *b, size_t extra);
+/* Make room for exactly @extra more bytes (no rounding up): for a reservation
+ * as large as a cap, which is only ever partly written. */
+KS_MUST_CHECK bool ks_buf_reserve_exact(struct ks_buf *b, size_t extra);
+/* Give back the room beyond b->len. */
+void ks_buf_trim(struct ks_buf *b);
 KS_MUST_CHECK bool ks_buf_append(struct ks_buf *b, const void *p, size_t n);
 /* Append @n zero bytes. */
 KS_MUST_CHECK bool ks_buf_zeros(struct ks_buf *b, size_t n);

@@ -235,10 +235,11 @@ struct ksyms_error *ks_decomp_corrupt(const char *codec, struct span in, size_t 
 enum { STREAM_CHUNK = 1 << 20 };
 
 /* Room for the next step: one byte more than the cap allows, so a stream of
- * exactly @cap bytes is accepted and one byte more is detected. */
-static size_t step_room(uint64_t cap, uint64_t made)
+ * exactly @cap bytes is accepted and one byte more is detected.  In place,
+ * all of it, every time. */
+static size_t step_room(uint64_t cap, uint64_t made, bool in_place)
 {
-	return cap - made < STREAM_CHUNK ? (size_t)(cap - made) + 1 : STREAM_CHUNK;
+	return in_place || cap - made < STREAM_CHUNK ? (size_t)(cap - made) + 1 : STREAM_CHUNK;
 }
 
 /* The output sizes at which a ks_stop is asked: from @first, each a quarter
@@ -262,8 +263,8 @@ static bool stop_here(struct ks_decomp_result *r, const struct ks_buf *out, size
 	return r->stop->enough(r->stop->ctx, span_make(out->p + start, made, 0));
 }
 
-struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
-				  struct ks_buf *out, struct ks_decomp_result *r)
+static struct ksyms_error *stream_run(const char *codec, ks_step_fn *step, void *state, struct span in,
+				      uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r, bool in_place)
 {
 	size_t start = out->len, pos = 0;
 	size_t ask_at = r->stop && r->stop->first ? r->stop->first : DEFAULT_FIRST_STOP;
@@ -271,14 +272,15 @@ struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *sta
 	for (;;) {
 		if (out->len - start > cap)
 			return ks_decomp_too_large(codec, cap);
-		size_t room = step_room(cap, out->len - start);
-		if (!ks_buf_reserve(out, room))
+		size_t room = step_room(cap, out->len - start, in_place);
+		if (!ks_buf_reserve(out, room)) /* in place: already there, nothing moves */
 			return &ks_enomem;
 		struct ks_step_io io = {
 			.in = span_at(in, pos, in.len - pos),
 			.in_len = in.len - pos,
 			.out = out->p + out->len,
 			.out_len = room,
+			.made = out->len - start,
 		};
 		enum ks_step s = step(state, &io);
 		pos += io.in_used;
@@ -293,6 +295,8 @@ struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *sta
 			return &ks_enomem;
 		case KS_STEP_LIMIT:
 			return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream %s", codec, io.why);
+		case KS_STEP_FULL:
+			return ks_decomp_too_large(codec, cap);
 		case KS_STEP_MORE:
 			break;
 		}
@@ -308,4 +312,16 @@ struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *sta
 		r->truncated = true;
 		return NULL;
 	}
+}
+
+struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
+				  struct ks_buf *out, struct ks_decomp_result *r)
+{
+	return stream_run(codec, step, state, in, cap, out, r, false);
+}
+
+struct ksyms_error *ks_stream_run_in_place(const char *codec, ks_step_fn *step, void *state, struct span in,
+					   uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
+{
+	return stream_run(codec, step, state, in, cap, out, r, true);
 }

@@ -108,6 +108,7 @@ enum ks_step {
 	KS_STEP_CORRUPT, /* bad data; @why says what */
 	KS_STEP_NOMEM,   /* the library could not allocate */
 	KS_STEP_LIMIT,   /* the stream needs more memory than we allow; @why says how much */
+	KS_STEP_FULL,    /* the output does not fit in the room given: it passes the cap */
 };
 
 struct ks_step_io {
@@ -116,6 +117,7 @@ struct ks_step_io {
 	size_t in_used;    /* set by the step */
 	uint8_t *out;      /* room for output */
 	size_t out_len;
+	size_t made;       /* output of this stream before @out (it ends at @out) */
 	size_t out_made;   /* set by the step */
 	const char *why;   /* set by the step with CORRUPT or LIMIT */
 };
@@ -124,6 +126,15 @@ typedef enum ks_step ks_step_fn(void *state, struct ks_step_io *io);
 
 struct ksyms_error *ks_stream_run(const char *codec, ks_step_fn *step, void *state, struct span in, uint64_t cap,
 				  struct ks_buf *out, struct ks_decomp_result *r);
+/*
+ * The same for a codec that decodes in place, reading its back-references
+ * from the output itself instead of a window of its own (zstd's stable
+ * output buffer): the room up to the cap must already be reserved
+ * (ks_buf_reserve_exact(out, cap + 1)), and every step is offered all of
+ * what is left of it, so the output never moves.
+ */
+struct ksyms_error *ks_stream_run_in_place(const char *codec, ks_step_fn *step, void *state, struct span in,
+					   uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r);
 
 /* Helpers for the block formats (lzo, lz4 legacy) that manage their own output. */
 struct ksyms_error *ks_decomp_too_large(const char *codec, uint64_t cap);

@@ -131,6 +131,72 @@ static size_t enc_zstd(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 }
 #endif
 
+#ifdef HAVE_ZSTD
+/* as the kernel's build writes it: streamed, so no content size in the header */
+static size_t enc_zstd_streamed(const uint8_t *in, size_t len, uint8_t *out, size_t cap, int window_log)
+{
+	ZSTD_CCtx *c = ZSTD_createCCtx();
+	ZSTD_inBuffer ib = { in, len, 0 };
+	ZSTD_outBuffer ob = { out, cap, 0 };
+	size_t rc = 1;
+
+	if (c && !ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, window_log)))
+		while (rc != 0 && !ZSTD_isError(rc))
+			rc = ZSTD_compressStream2(c, &ob, &ib, ZSTD_e_end);
+	ZSTD_freeCCtx(c);
+	return rc == 0 ? ob.pos : 0;
+}
+
+/* zstd decodes in place, after what the buffer already holds; with a cap
+ * too big to reserve it falls back to libzstd's own window; a frame that
+ * asks for a window past the cap is refused before anything is allocated */
+static void test_zstd_modes(void)
+{
+	size_t zcap = PLAIN + PLAIN / 2 + 1024;
+	uint8_t *z = malloc(zcap);
+	struct ks_buf out = { 0 };
+	struct ks_decomp_result r;
+	struct ksyms_error *err;
+
+	printf("# zstd: in place, fallback, window limit\n");
+	size_t zlen = enc_zstd_streamed(plain, PLAIN, z, zcap, 20);
+	CHECK(zlen > 0);
+
+	CHECK(ks_buf_append(&out, "layer0", 6));
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(z, zlen, ORIGIN), PLAIN, &out, &r);
+	CHECK(!err);
+	CHECK_EQ_U64(out.len, 6 + PLAIN);
+	CHECK(out.len == 6 + PLAIN && memcmp(out.p, "layer0", 6) == 0 && memcmp(out.p + 6, plain, PLAIN) == 0);
+	CHECK(out.cap == out.len); /* the reservation is given back */
+	ksyms_error_destroy(err);
+
+	out.len = 0;
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(z, zlen, ORIGIN), UINT64_MAX, &out, &r);
+	CHECK(!err);
+	CHECK(out.len == PLAIN && memcmp(out.p, plain, PLAIN) == 0);
+	ksyms_error_destroy(err);
+
+	/* magic, no flags, window descriptor 0xa8 = 2^31, then one raw block */
+	static const uint8_t claims_2g[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8, 0x21, 0x00, 0x00, 'a', 'b', 'c', 'd' };
+	out.len = 0;
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(claims_2g, sizeof(claims_2g), 0), 1 << 20, &out, &r);
+	CHECK(err && ksyms_error_code(err) == KSYMS_ERR_TOO_LARGE);
+	CHECK(err && strstr(ksyms_error_message(err), "window larger than the output limit") != NULL);
+	ksyms_error_destroy(err);
+	out.len = 0;
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(claims_2g, sizeof(claims_2g), 0), 2u << 30, &out, &r);
+	CHECK(!err && out.len == 4 && memcmp(out.p, "abcd", 4) == 0);
+	ksyms_error_destroy(err);
+
+	ks_buf_free(&out);
+	free(z);
+}
+#endif
+
 static struct ksyms_error *run(enum ks_codec c, const uint8_t *z, size_t len, uint64_t cap, struct ks_buf *out,
 			       struct ks_decomp_result *r)
 {
@@ -296,5 +362,8 @@ int main(void)
 		else
 			test_unsupported(cases[i].codec, cases[i].package);
 	}
+#ifdef HAVE_ZSTD
+	test_zstd_modes();
+#endif
 	return tap_done();
 }
