@@ -192,6 +192,28 @@ static void test_zstd_modes(void)
 	CHECK(!err && out.len == 4 && memcmp(out.p, "abcd", 4) == 0);
 	ksyms_error_destroy(err);
 
+	/* more than the first room (8 MiB for a small input): decoded again in more room */
+	enum { BIG = 20 << 20 };
+	uint8_t *big = malloc(BIG), *zbig = malloc(1 << 20);
+	for (size_t i = 0; i < BIG; i++)
+		big[i] = (uint8_t)(i % 251);
+	size_t zbig_len = enc_zstd_streamed(big, BIG, zbig, 1 << 20, 20);
+	CHECK(zbig_len > 0 && zbig_len < (1 << 20) / 16);
+	out.len = 0;
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(zbig, zbig_len, 0), 64 << 20, &out, &r);
+	CHECK(!err && !r.truncated && r.consumed == zbig_len);
+	CHECK(out.len == BIG && memcmp(out.p, big, BIG) == 0);
+	ksyms_error_destroy(err);
+	out.len = 0;
+	memset(&r, 0, sizeof(r));
+	err = ks_decompress(KS_CODEC_ZSTD, span_make(zbig, zbig_len, 0), 10 << 20, &out, &r);
+	CHECK(err && strstr(ksyms_error_message(err), "more than the 10485760-byte limit") != NULL);
+	CHECK(out.len <= (10 << 20) + 1 && memcmp(out.p, big, out.len) == 0);
+	ksyms_error_destroy(err);
+	free(big);
+	free(zbig);
+
 	ks_buf_free(&out);
 	free(z);
 }
