@@ -134,10 +134,11 @@ struct ksyms_error *ks_unzstd(struct span in, uint64_t cap, struct ks_buf *out, 
 	struct ksyms_error *err;
 	int window_log = window_log_for_cap(cap);
 	uint64_t room = first_room(in.len, cap);
+
 	if (ZSTD_isError(ZSTD_DCtx_setParameter(z.d, ZSTD_d_windowLogMax, window_log))) {
 		err = ks_error(KSYMS_ERR_UNSUPPORTED, "this libzstd does not accept 2^%d-byte windows",
 			       window_log);
-	} else if (reserve_room(&z, out, room)) {
+	} else if (cap < SIZE_MAX && reserve_room(&z, out, room)) { /* cap + 1 below must not wrap */
 		err = decode_in_place(&z, in, cap, out, r, room);
 		ks_buf_trim(out);
 	} else {
