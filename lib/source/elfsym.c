@@ -195,8 +195,12 @@ static struct ksyms_error *collect(const struct symtab *st, const char *letters,
 		if (type == STT_SECTION || type == STT_FILE || s.name == 0 ||
 		    span_strnlen(st->strs, s.name, st->strs.len) == SIZE_MAX)
 			continue;
-		/* bfd shows a common symbol's size, not its alignment */
-		v[n].addr = s.shndx == SHN_COMMON ? s.size : s.value;
+		/* bfd shows a common symbol's size, not its alignment; an undefined
+		 * symbol has no address (nm prints none): a value there is at most
+		 * the PLT stub an executable points it at, and would put it out of
+		 * the address order undefined symbols are listed in (found by
+		 * fuzz_symtab) */
+		v[n].addr = s.shndx == SHN_COMMON ? s.size : s.shndx == SHN_UNDEF ? 0 : s.value;
 		v[n].name = (const char *)span_at(st->strs, s.name, 1);
 		v[n].index = (uint32_t)i;
 		v[n].type = nm_type(&st->e, letters, &s);

@@ -514,6 +514,7 @@ static const struct tsym kernel_syms[] = {
 	{ "ABS_GLOBAL", 0x100, GLOBAL, NOTYPE, ABS, 0 },
 	{ "common_obj", 0x40, GLOBAL, OBJECT, COMMON, 8 }, /* value = alignment */
 	{ "printk", 0, GLOBAL, FUNC, 0, 0 },
+	{ "plt_called", 0xffffffff81000100ull, GLOBAL, FUNC, 0, 0 }, /* a value, but undefined */
 	{ "__start_BTF", 0, WEAK, NOTYPE, 0, 0 },
 	{ "weak_undef_obj", 0, WEAK, OBJECT, 0, 0 },
 	{ "resolver", 0xffffffff810000a0ull, GLOBAL, IFUNC, 1, 0 },
@@ -524,6 +525,7 @@ static const struct tsym kernel_syms[] = {
 /* What LC_ALL=C nm -n prints for it (undefined symbols' blanks as 0). */
 static const char kernel_nm[] =
 	"0000000000000000 w __start_BTF\n"
+	"0000000000000000 U plt_called\n"
 	"0000000000000000 U printk\n"
 	"0000000000000000 v weak_undef_obj\n"
 	"0000000000000000 n comment_sym\n"
