@@ -8,14 +8,15 @@
  * its own, as big as the frame header asks (the kernel's `zstd -22 --ultra`:
  * 2^27; `zstd --long=31`: 2^31), allocated before the first byte: with a
  * large window the output is held twice, and a 30-byte frame claiming 2^31
- * cost 2 GiB (found by fuzz_textmap).  So the output room up to the cap is
- * reserved first (address space only: pages become resident as they are
- * written; see first_room()) and libzstd decodes straight into it
- * (ZSTD_d_stableOutBuffer, libzstd >= 1.4.4), holding no window at all.  Where that reservation
- * fails (a 32-bit process, strict overcommit) it falls back to the usual
- * mode.  Either way the window may not exceed the cap rounded up to a power
- * of two; windows up to libzstd's default of 2^27 are always taken, so a
- * small cap does not turn away a stream that fits in it.
+ * cost 2 GiB (found by fuzz_textmap).  So room for the output is reserved
+ * first (address space only: pages become resident as they are written; how
+ * much: first_room()) and libzstd decodes straight into it
+ * (ZSTD_d_stableOutBuffer, libzstd >= 1.4.4), holding no window at all.
+ * Where the room cannot be reserved (a 32-bit process, strict overcommit,
+ * an unlimited cap) it falls back to the usual mode.  Either way the window
+ * may not exceed the cap rounded up to a power of two; windows up to
+ * libzstd's default of 2^27 are always taken, so a small cap does not turn
+ * away a stream that fits in it.
  */
 #include "decompress.h"
 
