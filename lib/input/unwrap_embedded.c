@@ -183,6 +183,11 @@ static bool worth_reporting(const struct verdict *v, const struct candidate *c, 
 {
 	if (c->weak)
 		return false;
+	/* past the cap says more than any other failure */
+	if (err->code == KSYMS_ERR_TOO_LARGE)
+		return !v->err || v->err->code != KSYMS_ERR_TOO_LARGE;
+	if (v->err && v->err->code == KSYMS_ERR_TOO_LARGE)
+		return false;
 	if (err->code == KSYMS_ERR_UNSUPPORTED)
 		return !v->err;
 	return err->code == KSYMS_ERR_BAD_DATA && made >= REPORT_AFTER && made > v->made;
@@ -217,11 +222,16 @@ static bool try_candidate(struct span in, const struct candidate *c, const struc
 			 r.consumed, out.len);
 	} else {
 		ks_debug(o->log, "%s candidate at 0x%zx: %s", name, c->off, e->message);
-		/* out of memory, a strong stream past the cap (a bomb, or a
-		 * kernel that needs --max-output), or no decompression left
-		 * in the budget: trying on cannot help */
+		/* out of memory, or no decompression left in the budget:
+		 * trying on cannot help.  A strong stream past the cap is a
+		 * bomb, a kernel that needs --max-output, or a magic in the
+		 * decompressor's code whose header passed by chance (the s390
+		 * 7.x image compares with the zstd magic as an immediate, and
+		 * the bytes after it read as a frame header): the next
+		 * candidate may still be the payload, so the cap is reported
+		 * only if none is. */
 		bool spent = o->work_left && *o->work_left == 0;
-		if (e == &ks_enomem || (e->code == KSYMS_ERR_TOO_LARGE && (!c->weak || spent))) {
+		if (e == &ks_enomem || (e->code == KSYMS_ERR_TOO_LARGE && spent)) {
 			ks_buf_free(&out);
 			*err = e == &ks_enomem ? e : ks_error_wrap(e, "%s stream at 0x%zx", name, c->off);
 			return true;
