@@ -253,7 +253,11 @@ static bool split_sections(struct ks_ksym_ctx *c, const struct ks_ksym_layout *l
 	for (size_t off = start; off < end; off += st) {
 		if (!ks_ksym_read(c, l, off, &cur))
 			return false;
-		if (off > start && cmp_names(&prev, &cur) >= 0) {
+		/* an equal name continues the section: 5.10 arm64 links the
+		 * KVM nVHE hypervisor's own copy of EXPORT_SYMBOL(__memcpy)
+		 * (__kvm_nvhe___ksymtab___memcpy) right before the kernel's,
+		 * both named "__memcpy" */
+		if (off > start && cmp_names(&prev, &cur) > 0) {
 			c->sec[s] = (struct ks_range){ .present = true, .off = sec_start, .len = off - sec_start };
 			if (++s == KS_SEC_FLAGS)
 				return false; /* not sorted: not something we know */

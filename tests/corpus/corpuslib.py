@@ -9,7 +9,8 @@ import sys
 import zlib
 
 BITS = {'amd64': 64, 'arm64': 64, 'ppc64el': 64, 'powerpc64le': 64, 's390x': 64, 'riscv64': 64,
-        'i386': 32, 'mipsel': 32, 'armel': 32, 'armhf': 32}
+        'i386': 32, 'mipsel': 32, 'armel': 32, 'armhf': 32, 'loong64': 64, 'loongarch64': 64,
+        'mips64el': 64, 'ppc64': 64, 'powerpc': 32, 'armeb': 32}
 
 
 def fail(msg):

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* ksyms list: the symbol table as /proc/kallsyms prints it. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
 
 static const char usage_text[] =
@@ -70,18 +73,47 @@ static void print_json(struct out *o, const struct ksyms_symbol *s, const struct
 	out_str(o, "}\n");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of the entries that name a table symbol, sorted (NULL if none
+ * or out of memory: then nothing is shadowed). */
+static const char **placed_export_names(const struct ksyms_table *tab, size_t *ret_n)
+{
+	size_t n = ksyms_table_export_count(tab), m = 0;
+	const char **names = malloc((n ? n : 1) * sizeof(*names));
+	struct ksyms_export x;
+
+	for (size_t i = 0; names && i < n; i++)
+		if (ksyms_table_export_at(tab, i, &x) && x.index != SIZE_MAX)
+			names[m++] = x.name;
+	if (names)
+		qsort(names, m, sizeof(*names), cmp_str);
+	*ret_n = m;
+	return names;
+}
+
 /* Exported symbols the table does not have: kallsyms without
  * CONFIG_KALLSYMS_ALL keeps text only, so exported data has no line of
  * its own.  Its address comes from the ksymtab entry; its type is unknown.
- * Some images hold 0 there, for the boot-time relocation to fill in. */
+ * Some images hold 0 there, for the boot-time relocation to fill in.  A
+ * name exported again by an entry the table does place is not repeated:
+ * 5.10 arm64 links the KVM nVHE hypervisor's own copies of memcpy and
+ * friends into __ksymtab under the same names, at the hypervisor's
+ * addresses, which kallsyms leaves out. */
 static void print_missing_exports(struct out *o, const struct ksyms_table *tab, const struct list_filter *f, bool json,
 				  int digits, const char *path)
 {
-	size_t n = ksyms_table_export_count(tab), unplaced = 0;
+	size_t n = ksyms_table_export_count(tab), unplaced = 0, nplaced;
+	const char **placed = placed_export_names(tab, &nplaced);
 
 	for (size_t i = 0; i < n && !o->failed; i++) {
 		struct ksyms_export x;
 		if (!ksyms_table_export_at(tab, i, &x) || x.index != SIZE_MAX)
+			continue;
+		if (placed && bsearch(&x.name, placed, nplaced, sizeof(*placed), cmp_str))
 			continue;
 		struct ksyms_symbol s = { .addr = x.addr, .name = x.name, .type = '?' };
 		if (!keep(f, &s, &x))
@@ -92,6 +124,7 @@ static void print_missing_exports(struct out *o, const struct ksyms_table *tab, 
 		}
 		(json ? print_json : print_text)(o, &s, &x, digits);
 	}
+	free(placed);
 	if (unplaced)
 		fprintf(stderr, "%s: '%s': note: %zu exported symbols are not listed: kallsyms lacks them and the "
 			"image leaves their address to boot-time relocation\n", progname, path, unplaced);
