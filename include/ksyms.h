@@ -283,6 +283,23 @@ struct ksyms_table_loc {
 	uint64_t size;    /**< bytes */
 };
 
+/**
+ * One check of decoded addresses against a fact about the image that the
+ * decoding did not use: the entry point its header states, the banner at
+ * linux_banner, the kallsyms_* symbols at the tables, pointers stored in
+ * the kernel's data, the export table's entries.  Only checks that could
+ * be made are listed; each either held or contradicted the addresses.
+ */
+struct ksyms_check {
+	const char *name;   /**< "entry", "banner", "tables", "pointers", "exports", "text-range" */
+	bool held;          /**< the fact agrees with the addresses (false: it contradicts them) */
+	/** The fact does not rest on the inference that gave the addresses
+	 *  (e.g. a base found from the same symbols it would check), so
+	 *  that it vouches for their absolute values. */
+	bool independent;
+	const char *detail; /**< one line: what was compared, with numbers */
+};
+
 struct ksyms_info {
 	const char *source;        /**< "kallsyms" (decoded from an image), "System.map", ... */
 	const char *banner;        /**< "Linux version ..." line, or NULL */
@@ -304,6 +321,17 @@ struct ksyms_info {
 	/** Every address is 0: a /proc/kallsyms read while kptr_restrict hides them. */
 	bool addresses_hidden;
 	size_t module_symbols;     /**< symbols with a [module] (from /proc/kallsyms) */
+	/**
+	 * The addresses are vouched for: for a table decoded from an image,
+	 * at least one independent check held and none failed (see @ref
+	 * checks); for a symbol list, they are the list's own.  When false,
+	 * @ref verify_note says why in one line; a caller that prints the
+	 * addresses should say so (the CLI warns, and fails with --strict).
+	 */
+	bool addresses_verified;
+	const char *verify_note;
+	size_t num_checks;
+	const struct ksyms_check *checks; /**< @ref num_checks entries, valid while the table lives */
 };
 
 /** A symbol table: decoded from an image, or read from a symbol list. */

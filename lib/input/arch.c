@@ -104,3 +104,84 @@ const char *ks_arch_from_symbols(const char *const *names, size_t n)
 	}
 	return best_hits >= 3 ? best : NULL;
 }
+
+/* PE/COFF machine types of the EFI stubs Linux links into its images
+ * (arm64, riscv and loongarch Image headers, x86 bzImage, ARM zImage). */
+const char *ks_arch_from_pe_machine(uint16_t machine)
+{
+	switch (machine) {
+	case 0x14c:
+		return "i386";
+	case 0x8664:
+		return "x86_64";
+	case 0x1c2: /* ARM Thumb-2: the 32-bit ARM stub */
+	case 0x1c0:
+		return "arm";
+	case 0xaa64:
+		return "arm64";
+	case 0x5032:
+		return "riscv32";
+	case 0x5064:
+		return "riscv64";
+	case 0x6232:
+		return "loongarch32";
+	case 0x6264:
+		return "loongarch64";
+	default:
+		return NULL;
+	}
+}
+
+/* An architecture name as containers spell it (U-Boot's uImage and FIT
+ * names), when it says the word size too; NULL if not ("riscv"). */
+const char *ks_arch_from_name(const char *name)
+{
+	static const struct {
+		const char *name, *arch;
+	} names[] = {
+		{ "arm", "arm" },         { "arm64", "arm64" },   { "aarch64", "arm64" }, { "x86", "i386" },
+		{ "i386", "i386" },       { "x86_64", "x86_64" }, { "mips", "mips" },     { "mips64", "mips64" },
+		{ "powerpc", "powerpc" }, { "ppc", "powerpc" },   { "s390", "s390x" },    { "sparc", "sparc" },
+		{ "sparc64", "sparc64" }, { "ia64", "ia64" },     { "m68k", "m68k" },     { "sh", "sh" },
+		{ "arc", "arc" },         { "xtensa", "xtensa" }, { "microblaze", "microblaze" },
+		{ "nios2", "nios2" },     { "or1k", "openrisc" }, { "alpha", "alpha" },
+	};
+
+	for (size_t i = 0; name && i < KS_ARRAY_SIZE(names); i++)
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].arch;
+	return NULL;
+}
+
+/*
+ * The top 16 bits a 64-bit kernel's virtual addresses have: the upper
+ * half on x86-64, arm64, riscv64, alpha and MIPS CKSEG0 (sign-extended);
+ * 0xc000 on powerpc64; the bottom on s390x, sparc64 and parisc64; 0xa000
+ * on ia64 (region 5); 0x9000 on loongarch64 (the cached direct-mapped
+ * window, CSR_DMW1_BASE); 0x9800/0xa800 on MIPS64 kernels in XKPHYS
+ * (Octeon, Loongson 3).  With the architecture unknown, any of them.
+ */
+bool ks_arch_va_top_ok(const char *arch, uint16_t top)
+{
+	static const struct {
+		const char *arch;
+		uint16_t top[3];
+	} tops[] = {
+		{ "x86_64", { 0xffff } },          { "arm64", { 0xffff } },         { "riscv64", { 0xffff } },
+		{ "alpha", { 0xffff } },           { "powerpc64", { 0xc000 } },     { "s390x", { 0x0000 } },
+		{ "sparc64", { 0x0000 } },         { "parisc64", { 0x0000 } },      { "ia64", { 0xa000 } },
+		{ "loongarch64", { 0x9000 } },     { "mips64", { 0xffff, 0x9800, 0xa800 } },
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < KS_ARRAY_SIZE(tops); i++) {
+		if (arch && strcmp(arch, tops[i].arch) != 0)
+			continue;
+		for (size_t j = 0; j < KS_ARRAY_SIZE(tops[i].top); j++)
+			if (tops[i].top[j] == top && (j == 0 || tops[i].top[j]))
+				return true;
+		any = true;
+	}
+	/* an architecture this table does not know: any known top */
+	return !any && ks_arch_va_top_ok(NULL, top);
+}

@@ -207,6 +207,26 @@ static struct ksyms_error *too_large_after(struct ksyms_error *err, uint64_t lim
 	return e;
 }
 
+/*
+ * What a container says about the kernel inside it (EFI zboot's PE machine
+ * type, a uImage or FIT arch, an ARM zImage) is stronger evidence than a
+ * guess from the data, weaker than the kernel's own header: it fills in
+ * only what the kernel's classification left open.  Without it, a raw
+ * 64-bit kernel whose addresses the data did not settle was read as
+ * 32-bit (the LoongArch 7.x zboot kernel).
+ */
+static void apply_arch_hint(struct ks_kernel *k, const struct ks_unwrapped *u)
+{
+	if (!u->arch_hint || k->arch)
+		return;
+	k->arch = u->arch_hint;
+	k->arch_source = u->arch_hint_source;
+	if (!k->word_size)
+		k->word_size = ks_arch_word_size(u->arch_hint);
+	if (!k->byte_order)
+		k->byte_order = u->byte_order_hint;
+}
+
 static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o)
 {
 	struct ks_log log = { OPT(o, log, NULL), OPT(o, log_ctx, NULL), OPT(o, log_level, KSYMS_LOG_INFO) };
@@ -218,6 +238,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 	unsigned max_depth = OPT(o, max_depth, DEFAULT_MAX_DEPTH);
 	bool has_hint = false;
 	uint64_t hint = 0;
+	struct ks_unwrapped arch = { 0 }; /* the innermost layer that named an architecture */
 
 	for (unsigned depth = 0;; depth++) {
 		struct ks_unwrapped u;
@@ -260,6 +281,11 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 			has_hint = true;
 			hint = u.base_hint;
 		}
+		if (u.arch_hint) {
+			arch.arch_hint = u.arch_hint;
+			arch.arch_hint_source = u.arch_hint_source;
+			arch.byte_order_hint = u.byte_order_hint;
+		}
 		data = l->data;
 	}
 
@@ -272,6 +298,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 		img->kernel.base_hint = hint;
 		img->kernel.base_hint_source = "the container's load address";
 	}
+	apply_arch_hint(&img->kernel, &arch);
 	struct layer *l = add_layer(img);
 	if (!l)
 		return &ks_enomem;

@@ -27,7 +27,7 @@ struct ks_elf_hint {
 
 struct ks_kernel {
 	struct span data;
-	const char *format;      /* "ELF vmlinux", "arm64 Image", "riscv Image", "raw" */
+	const char *format;      /* "ELF vmlinux", "arm64 Image", "riscv Image", "loongarch Image", "raw" */
 	const char *arch;        /* NULL if unknown */
 	const char *arch_source;
 	int word_size;           /* 4, 8, or 0 if unknown */
@@ -43,6 +43,14 @@ struct ks_kernel {
 	uint64_t base_hint;
 	const char *base_hint_source;
 
+	/* A base the kernel's own header implies by convention (LoongArch:
+	 * the load offset in the direct-mapped window), weaker than what the
+	 * data shows: used only when nothing in the data ties offsets to
+	 * addresses. */
+	bool has_image_base;
+	uint64_t image_base;
+	const char *image_base_source;
+
 	/* ELF: the .rela.dyn (or similar) section, for relocated words. */
 	struct span rela;
 	bool rela_is_rela;       /* Elf_Rela (with addend) rather than Elf_Rel */
@@ -56,6 +64,17 @@ struct ks_kernel {
 	 * (text_offset), informational only. */
 	bool has_text_offset;
 	uint64_t text_offset;
+
+	/* Where the kernel's header says execution starts, a fact that no
+	 * symbol table inference touches: a virtual address (ELF e_entry,
+	 * mapped through p_paddr when it is physical) or a data offset (the
+	 * branch an arm64 or RISC-V Image starts with, the entry a LoongArch
+	 * Image header states). */
+	bool has_entry_va;
+	uint64_t entry_va;
+	bool has_entry_off;
+	size_t entry_off;
+	const char *entry_source;
 };
 
 /* Classify @data: fill @ret (which borrows @data).  Never fails on unknown
@@ -73,5 +92,11 @@ uint16_t ks_machine_from_arch(const char *arch);
 int ks_arch_word_size(const char *arch);
 /* Guess the architecture from the names of decoded symbols. */
 const char *ks_arch_from_symbols(const char *const *names, size_t n);
+/* The architecture a PE/COFF machine type names (EFI stubs), or NULL. */
+const char *ks_arch_from_pe_machine(uint16_t machine);
+/* A container's architecture name ("arm64", uImage/FIT spelling) as ours, or NULL. */
+const char *ks_arch_from_name(const char *name);
+/* Whether a 64-bit kernel of @arch (NULL: any) has virtual addresses with these top 16 bits. */
+bool ks_arch_va_top_ok(const char *arch, uint16_t top);
 
 #endif

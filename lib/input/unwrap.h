@@ -40,6 +40,12 @@ struct ks_unwrapped {
 	/* a base address the container states for the next layer (uImage load address) */
 	bool has_base_hint;
 	uint64_t base_hint;
+	/* the architecture the container states for the kernel inside (a
+	 * PE machine type, a uImage arch byte, a FIT arch property): our
+	 * name for it, static; NULL if it says none or none we know */
+	const char *arch_hint;
+	const char *arch_hint_source;
+	enum ksyms_byte_order byte_order_hint;
 	/* the decompression stopped early (ks_unwrap_opts.stop): @out is a prefix */
 	bool stopped;
 };

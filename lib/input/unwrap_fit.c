@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "unwrap_util.h"
 #include "core/overflow.h"
 #include "decompress/decompress.h"
@@ -412,6 +413,8 @@ struct ksyms_error *ks_unwrap_fit(struct span in, const struct ks_unwrap_opts *o
 	if (want >= 0 && (err = fit_decompress(data, im, want, o, ret)))
 		return err;
 	fit_base_hint(im, ret);
+	ret->arch_hint = ks_arch_from_name(im->arch);
+	ret->arch_hint_source = "FIT image's arch property";
 	char desc[64] = "";
 	if (c.desc)
 		unwrap_text(desc, sizeof(desc), span_make(c.desc, strlen(c.desc), 0), 0, SIZE_MAX);

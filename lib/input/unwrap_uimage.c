@@ -21,6 +21,7 @@
 #include <zlib.h>
 #endif
 
+#include "kernel.h"
 #include "unwrap_util.h"
 #include "decompress/decompress.h"
 
@@ -205,6 +206,8 @@ struct ksyms_error *ks_unwrap_uimage(struct span in, const struct ks_unwrap_opts
 	ret->size = payload.len;
 	ret->has_base_hint = uimage_base_hint(&h);
 	ret->base_hint = h.load;
+	ret->arch_hint = ks_arch_from_name(arch);
+	ret->arch_hint_source = "uImage header";
 	snprintf(ret->description, sizeof(ret->description),
 		 "U-Boot uImage '%s', %s, compression %s, %u bytes, load 0x%08x, entry 0x%08x%s%s", h.name, arch,
 		 comps[h.comp].name, h.size, h.load, h.entry, multi, crc);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "unwrap_util.h"
 #include "decompress/decompress.h"
 
@@ -34,18 +35,7 @@ static const char *zboot_arch(struct span in)
 	if (!span_u32(in, ZB_PE_OFFSET, false, &pe) || !span_eq(in, pe, "PE\0\0", 4) ||
 	    !span_u16(in, (size_t)pe + 4, false, &machine))
 		return NULL;
-	switch (machine) {
-	case 0xaa64:
-		return "arm64";
-	case 0x5064:
-		return "riscv64";
-	case 0x6264:
-		return "loongarch64";
-	case 0x5032:
-		return "riscv32";
-	default:
-		return NULL;
-	}
+	return ks_arch_from_pe_machine(machine);
 }
 
 /* "gzip" in the header should match the stream's own magic; lz4 names
@@ -81,6 +71,8 @@ struct ksyms_error *ks_unwrap_zboot(struct span in, const struct ks_unwrap_opts 
 				   off, type);
 	const char *arch = zboot_arch(in);
 	ret->format = "EFI zboot";
+	ret->arch_hint = arch;
+	ret->arch_hint_source = "EFI zboot header";
 	ret->offset = off;
 	ret->size = size;
 	snprintf(ret->description, sizeof(ret->description), "EFI zboot%s%s, %s payload of %u bytes at 0x%x%s%s%s",

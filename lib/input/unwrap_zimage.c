@@ -17,6 +17,7 @@
  * candidate means decompressing it anyway.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel.h"
 #include "unwrap_util.h"
@@ -191,6 +192,9 @@ struct ksyms_error *ks_unwrap_zimage(struct span in, const struct ks_unwrap_opts
 	if (unwrap_fdt_at(in, img.len, &dtb_size))
 		snprintf(dtb, sizeof(dtb), ", appended DTB of %zu bytes", dtb_size);
 	ret->format = "zImage";
+	ret->arch_hint = "arm";
+	ret->arch_hint_source = "ARM zImage header";
+	ret->byte_order_hint = strncmp(z.endian, "big", 3) == 0 ? KSYMS_ENDIAN_BIG : KSYMS_ENDIAN_LITTLE;
 	ret->offset = s.off;
 	ret->size = s.r.consumed;
 	ret->decompressed = true;

@@ -137,40 +137,55 @@ static bool valid_array(struct span d, enum ksyms_addr_mode mode, size_t off, ui
 	}
 }
 
-/* A 64-bit kernel address has canonical-looking top bits; a 32-bit one
- * plus the largest offset must not wrap. */
+/* A 64-bit kernel address has the top bits of some architecture's kernel
+ * addresses (any: the layout is settled before the architecture is
+ * trusted, and an ELF's machine may be a stand-in, as ksyms gen writes);
+ * a 32-bit one plus the largest offset must not wrap. */
 static bool plausible_relbase(uint64_t v, unsigned w, uint64_t span_max)
 {
 	if (v == 0)
 		return true; /* filled in by boot-time relocation: inferred later */
 	if (w == 4)
 		return v + span_max <= 0xffffffffull;
-	uint16_t top = (uint16_t)(v >> 48);
-	return top == 0xffff || top == 0 || top == 0xc000;
+	return ks_arch_va_top_ok(NULL, (uint16_t)(v >> 48));
 }
 
 /* The highest of @n absolute @w-byte addresses at @off looks like a kernel
  * address: 64-bit kernels live at the top (0xffff..., ppc64 0xc000...,
- * ia64 0xa000...) or the bottom (s390, sparc64) of the address space.
- * Two u32s of a small 32-bit table read as one u64 otherwise tie. */
+ * ia64 0xa000..., loongarch 0x9000...) or the bottom (s390, sparc64) of
+ * the address space.  Two u32s of a small 32-bit table read as one u64
+ * otherwise tie. */
 static bool plausible_top(struct span d, size_t off, uint32_t n, unsigned w, bool be)
 {
 	if (w == 4 || n == 0)
 		return true;
-	uint16_t top = (uint16_t)(load_word(d.p + off + (size_t)(n - 1) * 8, 8, be) >> 48);
-	return top == 0xffff || top == 0 || top == 0xc000 || top == 0xa000;
+	return ks_arch_va_top_ok(NULL, (uint16_t)(load_word(d.p + off + (size_t)(n - 1) * 8, 8, be) >> 48));
 }
 
-static size_t align_up(size_t v, size_t a)
+/*
+ * Every table label is aligned to the word before 7.0 (ALGN: ".balign 8"
+ * on 64-bit, 4 on 32-bit, in scripts/kallsyms.c of 2.6.10 to 6.x) and to 4
+ * since, so the distance from a table to kallsyms_names, itself a label,
+ * is a multiple of the alignment.  Measured from names, not from the
+ * data's start, this holds wherever the kernel sits in its container or
+ * dump.  @a is a power of two.
+ */
+static bool label_aligned(const struct ks_found *f, size_t off, size_t a)
 {
-	return (v + a - 1) & ~(a - 1);
+	return ((off - f->names.off) & (a - 1)) == 0;
+}
+
+/* The first position at or after @v aligned like a label to @a. */
+static size_t align_label(const struct ks_found *f, size_t v, size_t a)
+{
+	return v + ((f->names.off - v) & (a - 1));
 }
 
 /* Positions where a table can start after @end: right there or aligned. */
-static size_t next_positions(size_t end, size_t out[3])
+static size_t next_positions(const struct ks_found *f, size_t end, size_t out[3])
 {
 	size_t n = 0;
-	size_t c[3] = { end, align_up(end, 4), align_up(end, 8) };
+	size_t c[3] = { end, align_label(f, end, 4), align_label(f, end, 8) };
 
 	for (int i = 0; i < 3; i++) {
 		bool dup = false;
@@ -186,7 +201,7 @@ static size_t next_positions(size_t end, size_t out[3])
 static bool seqs_after(const struct ks_ctx *ctx, const struct ks_found *f, size_t end, struct ks_addrs *a)
 {
 	size_t pos[3];
-	size_t np = next_positions(end, pos);
+	size_t np = next_positions(f, end, pos);
 
 	for (size_t i = 0; i < np; i++) {
 		if (pos[i] - end && !span_is_zero(ctx->data, end, pos[i] - end))
@@ -250,7 +265,7 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 	uint32_t n = f->names.num_syms;
 	bool be = f->tok.be;
 	size_t starts[3];
-	size_t ns = next_positions(f->tok.index_off + KS_TOKEN_INDEX_SIZE, starts);
+	size_t ns = next_positions(f, f->tok.index_off + KS_TOKEN_INDEX_SIZE, starts);
 	bool zero;
 
 	for (size_t s = 0; s < ns; s++) {
@@ -261,7 +276,7 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 			struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_NAMES_FIRST, .off = starts[s],
 						 .size = 4 * (size_t)n } };
 			size_t end = starts[s] + c.a.size;
-			c.score = 10 + (starts[s] % 4 == 0 ? 1 : 0);
+			c.score = 10 + (label_aligned(f, starts[s], 4) ? 1 : 0);
 			if (!mode_has_relbase(mode)) {
 				if (seqs_after(ctx, f, end, &c.a)) {
 					c.score += 20;
@@ -273,11 +288,11 @@ static void try_names_first(const struct ks_ctx *ctx, const struct ks_found *f, 
 				struct cand r = c;
 				r.a.word = w;
 				r.a.has_relbase = true;
-				r.a.relbase_off = align_up(end, w);
+				r.a.relbase_off = align_label(f, end, w);
 				if (!span_word(d, r.a.relbase_off, w, be, &r.a.relbase) ||
 				    !plausible_relbase(r.a.relbase, w, max_offset(d, mode, starts[s], n, be)))
 					continue;
-				r.score += word_score(ctx, w) + (r.a.relbase ? 2 : 0);
+				r.score += word_score(ctx, w);
 				if (seqs_after(ctx, f, r.a.relbase_off + w, &r.a)) {
 					r.score += 20;
 					consider(best, &r);
@@ -313,8 +328,13 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 			if (q < pad + w || (pad && !span_is_zero(d, q - pad, pad)))
 				break;
 			size_t rb = q - pad - w;
-			/* relative modes: offsets, pad to w, relative_base, num_syms */
-			for (size_t pad2 = 0; pad2 < w; pad2 += 4) {
+			/* relative modes: offsets, pad to w, relative_base, num_syms.
+			 * A relative_base out of line with the labels is the
+			 * last offset and its padding read as one word: on a
+			 * kernel whose real relative_base is 0 until boot
+			 * (5.10 arm64 RELA) it would win as the only non-zero
+			 * one, and every address would be wrong. */
+			for (size_t pad2 = 0; pad2 < w && label_aligned(f, rb, w); pad2 += 4) {
 				size_t size = 4 * (size_t)n;
 				if (rb < pad2 + size)
 					break;
@@ -331,8 +351,7 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 					/* the array is a label too (.balign w before 7.0):
 					 * a table of one zero offset read from the
 					 * padding ties with the real one otherwise */
-					c.score = 10 + word_score(ctx, w) + seqs_bonus + (relbase ? 2 : 0) +
-						  (rb % w == 0 ? 1 : 0) + ((rb - off) % w == 0 ? 1 : 0);
+					c.score = 10 + word_score(ctx, w) + seqs_bonus + (label_aligned(f, off, w) ? 2 : 0);
 					consider(best, &c);
 				}
 			}
@@ -342,7 +361,7 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 			if (aend >= size && valid_array(d, KSYMS_ADDR_ABSOLUTE, aend - size, n, w, be, &zero)) {
 				struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_ADDRESSES_FIRST,
 							 .word = w, .off = aend - size, .size = size } };
-				c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) + ((aend - size) % w == 0) -
+				c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) + label_aligned(f, aend - size, w) -
 					  (plausible_top(d, aend - size, n, w, be) ? 0 : 5);
 				consider(best, &c);
 			}

@@ -142,12 +142,31 @@ static size_t rela_fit(struct span d, const struct rela_run *r, uint64_t b)
 	return hits * step;
 }
 
+/* The run, found once per search (the scan reads the whole image). */
+static bool cached_rela_run(const struct ks_ctx *ctx, struct rela_run *ret)
+{
+	struct ks_search *s = ctx->search;
+	struct rela_run r;
+
+	if (!s)
+		return find_rela_run(ctx->data, ctx->be, ret);
+	if (!s->rela_searched || s->rela_be != ctx->be) {
+		s->rela_found = find_rela_run(ctx->data, ctx->be, &r);
+		s->rela_searched = true;
+		s->rela_be = ctx->be;
+		s->rela_off = r.off;
+		s->rela_count = r.count;
+	}
+	*ret = (struct rela_run){ s->rela_off, s->rela_count, s->rela_be };
+	return s->rela_found;
+}
+
 static bool rela_lookup_raw(const struct ks_ctx *ctx, size_t off, uint64_t *ret_addend, uint64_t *ret_base)
 {
 	struct span d = ctx->data;
 	struct rela_run r;
 
-	if (!find_rela_run(d, ctx->be, &r))
+	if (!cached_rela_run(ctx, &r))
 		return false;
 	size_t best_fit = 0, tries = 0;
 	for (size_t i = 0; i < r.count && tries < MAX_RELA_TRIES; i++) {
@@ -288,24 +307,22 @@ static void buckets_free(struct buckets *b)
 	ks_hashmap_deinit(&b->first);
 }
 
-static bool plausible_constant(uint64_t c, uint64_t top, unsigned word)
+static bool plausible_constant(const struct ks_ctx *ctx, uint64_t c, uint64_t top, unsigned word)
 {
 	if (word == 4)
 		return c <= 0xffffffffull && c + top <= 0xffffffffull;
-	uint16_t hi = (uint16_t)(c >> 48);
-	return c + top >= c && (hi == 0xffff || hi == 0 || hi == 0xc000);
+	return c + top >= c && (c >> 48 == 0 || ks_arch_va_top_ok(ks_ctx_arch(ctx), (uint16_t)(c >> 48)));
 }
 
 /* Cheap filter before any lookup: small integers and (on 64-bit) values
  * without a kernel-looking top are not pointers to the kernel image. */
-static bool pointer_like(uint64_t w, unsigned word)
+static bool pointer_like(const struct ks_ctx *ctx, uint64_t w, unsigned word)
 {
 	if (w < 0x10000)
 		return false;
 	if (word == 4)
 		return true;
-	uint16_t top = (uint16_t)(w >> 48);
-	return top == 0xffff || top == 0xc000 || (w >> 32) == 0;
+	return (w >> 32) == 0 || ((w >> 48) && ks_arch_va_top_ok(ks_ctx_arch(ctx), (uint16_t)(w >> 48)));
 }
 
 /* The candidate with the most votes, its count and the runner-up's. */
@@ -344,7 +361,7 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 		return false;
 	for (size_t i = 0; i < nwords && pairs < MAX_PAIRS; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, be);
-		if (!pointer_like(w, word))
+		if (!pointer_like(ctx, w, word))
 			continue;
 		uint32_t *first = ks_hashmap_get(&b->first, w & b->mask);
 		if (!first)
@@ -352,7 +369,7 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 		for (size_t j = *first - 1; j < b->n && (b->vals[j] & b->mask) == (w & b->mask); j++) {
 			pairs++;
 			uint64_t c = w - b->vals[j];
-			if (!plausible_constant(c, top, word))
+			if (!plausible_constant(ctx, c, top, word))
 				continue;
 			uint32_t *slot = ks_hashmap_slot(&votes, c);
 			if (slot)
@@ -393,7 +410,7 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 	for (size_t i = 0; i < nwords; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, ctx->be);
 		uint64_t b = (w - i * word) & mask;
-		if ((b & 0xfff) || !pointer_like(w, word) || !plausible_constant(b, 0, word))
+		if ((b & 0xfff) || !pointer_like(ctx, w, word) || !plausible_constant(ctx, b, 0, word))
 			continue;
 		uint32_t *slot = ks_hashmap_slot(&votes, b);
 		if (slot)
@@ -436,18 +453,40 @@ bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, co
 	return false;
 }
 
-bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, const char *types,
-		      uint64_t *ret, const char **ret_source)
+/*
+ * The record that relocates a word holds the word's link-time address as
+ * its place (r_offset): with the word's data offset, that is the image
+ * base, whatever symbols the table has (a 6.1 arm64 kernel without
+ * CONFIG_KALLSYMS_ALL has no kallsyms_* symbol to anchor it).
+ */
+bool ks_infer_base_by_rela(const struct ks_ctx *ctx, size_t off, uint64_t *ret)
 {
 	uint64_t addend, base;
+
+	if (ctx->kernel->nsegs || !rela_lookup_raw(ctx, off, &addend, &base))
+		return false;
+	ks_info(&ctx->log, "base 0x%llx from the relocation record of the word at 0x%zx", (unsigned long long)base,
+		off);
+	*ret = base;
+	return true;
+}
+
+bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, const char *types,
+		      uint64_t *ret, const char **ret_source, enum ks_addr_src *ret_kind, struct ks_base *img)
+{
+	uint64_t addend, base = 0;
 
 	if (ks_rela_lookup(ctx, f->addrs.relbase_off, &addend, &base) && addend) {
 		*ret = addend;
 		*ret_source = "its R_*_RELATIVE relocation record";
+		*ret_kind = KS_ADDR_SRC_RELA;
+		if (!img->known && !ctx->kernel->nsegs)
+			ks_base_set(img, base, KS_BASE_SRC_RELA, "the relocation record of kallsyms_relative_base");
 		return true;
 	}
 	if (ks_infer_base_by_pointers(ctx, rel, types, f->names.num_syms, (unsigned)f->word_size, ret)) {
 		*ret_source = "pointers to symbols in the image";
+		*ret_kind = KS_ADDR_SRC_VOTES;
 		return true;
 	}
 	return false;

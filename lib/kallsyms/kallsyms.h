@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "core/span.h"
 #include "input/kernel.h"
+#include "table/table.h"
 
 /* KSYM_NAME_LEN is 512 since 6.1 (73bbb94466fd) and 128 before; a stored
  * entry (type letter + name, compressed) is never longer than this. */
@@ -95,6 +96,10 @@ struct ks_search {
 	/* A consistent kallsyms_markers table ran past max_symbols. */
 	bool over_max;
 	size_t over_at;
+	/* The raw image's run of R_*_RELATIVE records, found once (base.c). */
+	bool rela_searched, rela_found;
+	size_t rela_off, rela_count;
+	bool rela_be;
 };
 
 struct ks_ctx {
@@ -108,6 +113,12 @@ struct ks_ctx {
 	bool be;  /* byte order of the candidate being decoded (from token_index) */
 	struct ks_search *search; /* NULL: no limit on the work */
 };
+
+/* The architecture: the user's, else what the kernel's format says (NULL). */
+static inline const char *ks_ctx_arch(const struct ks_ctx *ctx)
+{
+	return ctx->opts && ctx->opts->arch ? ctx->opts->arch : ctx->kernel->arch;
+}
 
 /*
  * Charge @n steps of search work (a word or an entry examined, a position
@@ -169,12 +180,26 @@ struct ks_base {
 	bool known;
 	uint64_t base;             /* VA of data offset 0 (raw images) */
 	const char *source;
+	enum ks_base_src kind;     /* what the source rests on (lib/verify weighs it) */
 };
+
+static inline void ks_base_set(struct ks_base *b, uint64_t base, enum ks_base_src kind, const char *source)
+{
+	b->known = true;
+	b->base = base;
+	b->kind = kind;
+	b->source = source;
+}
 /* VA of data offset @off: through the ELF segments, or base + off. */
 bool ks_offset_to_va(const struct ks_kernel *k, const struct ks_base *b, size_t off, uint64_t *ret);
-/* Infer a relative_base stored as 0 (relocated at boot). */
+/* Infer a relative_base stored as 0 (relocated at boot).  Its relocation
+ * record, when it is what gives the value, also gives the image base:
+ * set in @base unless that is known already. */
 bool ks_infer_relbase(const struct ks_ctx *ctx, const struct ks_found *f, const uint64_t *rel, const char *types,
-		      uint64_t *ret, const char **ret_source);
+		      uint64_t *ret, const char **ret_source, enum ks_addr_src *ret_kind, struct ks_base *base);
+/* The image base of a raw image from the relocation record of the word at
+ * data offset @off (any word a RELA kernel relocates at boot). */
+bool ks_infer_base_by_rela(const struct ks_ctx *ctx, size_t off, uint64_t *ret);
 /* Infer the image base of a raw image from pointers in it. @addrs are the
  * symbol addresses relative to the unknown base (the data offsets). */
 bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, const char *types, size_t n,

@@ -214,15 +214,10 @@ static struct ks_base initial_base(const struct ks_ctx *ctx)
 {
 	struct ks_base base = { 0 };
 
-	if (ctx->opts && ctx->opts->has_base) {
-		base.known = true;
-		base.base = ctx->opts->base;
-		base.source = "given by the user";
-	} else if (ctx->kernel->has_base_hint) {
-		base.known = true;
-		base.base = ctx->kernel->base_hint;
-		base.source = ctx->kernel->base_hint_source;
-	}
+	if (ctx->opts && ctx->opts->has_base)
+		ks_base_set(&base, ctx->opts->base, KS_BASE_SRC_USER, "given by the user");
+	else if (ctx->kernel->has_base_hint)
+		ks_base_set(&base, ctx->kernel->base_hint, KS_BASE_SRC_CONTAINER, ctx->kernel->base_hint_source);
 	return base;
 }
 
@@ -234,19 +229,22 @@ static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, s
 {
 	unsigned words[2] = { f->word_size ? (unsigned)f->word_size : 8, f->word_size ? 0 : 4 };
 
+	uint64_t b;
+
 	for (int i = 0; i < 2 && words[i] && !base->known; i++) {
-		if (ks_infer_base_by_self_pointers(ctx, words[i], &base->base)) {
-			base->source = "words in the image that hold their own address";
+		if (ks_infer_base_by_self_pointers(ctx, words[i], &b)) {
+			ks_base_set(base, b, KS_BASE_SRC_SELF, "words in the image that hold their own address");
 		} else {
 			ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
-			if (!ks_infer_base_by_pointers(ctx, t->addr, t->type, t->count, words[i], &base->base))
+			if (!ks_infer_base_by_pointers(ctx, t->addr, t->type, t->count, words[i], &b))
 				continue;
-			base->source = "pointers to symbols in the image";
+			ks_base_set(base, b, KS_BASE_SRC_VOTES, "pointers to symbols in the image");
 		}
-		base->known = true;
 		if (!f->word_size)
 			f->word_size = (int)words[i];
 	}
+	if (!base->known && ctx->kernel->has_image_base)
+		ks_base_set(base, ctx->kernel->image_base, KS_BASE_SRC_HEADER, ctx->kernel->image_base_source);
 	if (base->known)
 		return;
 	base->source = "nothing in the image ties offsets to addresses: they are printed as offsets into the kernel data (use --base)";
@@ -282,21 +280,21 @@ static bool base_fits_text(const struct ksyms_table *t, uint64_t base, size_t le
 static void base_for_raw(const struct ks_ctx *ctx, struct ks_found *f, const struct ksyms_table *t,
 			 struct ks_base *base)
 {
-	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull;
+	uint64_t mask = f->word_size == 4 ? 0xffffffffull : ~0ull, b;
 
 	/* place-relative addresses are offsets from the table: its own
 	 * symbols agree with any base, so they cannot anchor one */
-	if (f->addrs.mode != KSYMS_ADDR_PC_RELATIVE && base_from_own_symbols(t, mask, &base->base)) {
-		base->source = "the kernel's own kallsyms_* symbols";
-	} else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, &base->base) &&
-		   base_fits_text(t, base->base, ctx->data.len, mask)) {
-		base->source = "words in the image that hold their own address";
-	} else if (base_from_image_start(ctx, t, &base->base)) {
-		base->source = "the Image header (the image starts at _text)";
-	} else {
-		return;
-	}
-	base->known = true;
+	if (f->addrs.mode != KSYMS_ADDR_PC_RELATIVE && base_from_own_symbols(t, mask, &b))
+		ks_base_set(base, b, KS_BASE_SRC_SYMBOLS, "the kernel's own kallsyms_* symbols");
+	else if (f->addrs.has_relbase && ks_infer_base_by_rela(ctx, f->addrs.relbase_off, &b))
+		ks_base_set(base, b, KS_BASE_SRC_RELA, "the relocation record of kallsyms_relative_base");
+	else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, &b) &&
+		 base_fits_text(t, b, ctx->data.len, mask))
+		ks_base_set(base, b, KS_BASE_SRC_SELF, "words in the image that hold their own address");
+	else if (base_from_image_start(ctx, t, &b))
+		ks_base_set(base, b, KS_BASE_SRC_SYMBOLS, "the Image header (the image starts at _text)");
+	else if (ctx->kernel->has_image_base)
+		ks_base_set(base, ctx->kernel->image_base, KS_BASE_SRC_HEADER, ctx->kernel->image_base_source);
 }
 
 /* How many text symbols lie in [lo, hi) (hi exclusive; lo <= hi). */
@@ -321,7 +319,8 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 	if (f->word_size == 8)
 		return;
 	if (!ks_offset_to_va(k, base, f->addrs.off, &table_va)) {
-		struct ks_base b = { .known = true, .source = "words in the image that hold their own address" };
+		struct ks_base b = { .known = true, .kind = KS_BASE_SRC_SELF,
+				     .source = "words in the image that hold their own address" };
 		if (!ks_infer_base_by_self_pointers(ctx, 4, &b.base)) {
 			f->addrs.mode = f->addrs.abs_mode; /* the only reading that needs no base */
 			return;
@@ -353,12 +352,12 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 
 /* kallsyms_relative_base is 0 until boot-time relocation (arm64/ppc64/s390 RELA). */
 static struct ksyms_error *infer_relbase(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t,
-					 uint64_t table_va, uint64_t *relbase)
+					 uint64_t table_va, uint64_t *relbase, struct ks_base *base)
 {
 	const char *src = NULL;
 
 	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
-	if (!ks_infer_relbase(ctx, f, t->addr, t->type, relbase, &src))
+	if (!ks_infer_relbase(ctx, f, t->addr, t->type, relbase, &src, &t->addr_src, base))
 		return ks_error_at((int64_t)f->addrs.relbase_off,
 				   "kallsyms_relative_base at 0x%zx is 0 (set by boot-time relocation) and could not be inferred",
 				   f->addrs.relbase_off);
@@ -393,7 +392,7 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 		base_for_pc_relative(ctx, f, t, &base);
 		table_va = base.base + f->addrs.off;
 	}
-	if (f->addrs.has_relbase && relbase == 0 && (err = infer_relbase(ctx, f, t, table_va, &relbase)))
+	if (f->addrs.has_relbase && relbase == 0 && (err = infer_relbase(ctx, f, t, table_va, &relbase, &base)))
 		return err;
 	if (f->addrs.mode == KSYMS_ADDR_ABSOLUTE && all_zero(ctx->data, f->addrs.off, f->addrs.size))
 		return ks_error_at((int64_t)f->addrs.off,
@@ -411,6 +410,9 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	}
 	if (!base.known && !k->nsegs)
 		base_for_raw(ctx, f, t, &base);
+	if (!t->addr_src)
+		t->addr_src = f->addrs.mode == KSYMS_ADDR_PC_RELATIVE ? KS_ADDR_SRC_BASE : KS_ADDR_SRC_TABLE;
+	t->base_src = k->nsegs ? KS_BASE_SRC_ELF : base.known ? base.kind : KS_BASE_SRC_NONE;
 	t->info.base_known = base.known || k->nsegs;
 	t->info.base = base.base & (f->word_size == 4 ? 0xffffffffull : ~0ull);
 	t->info.base_source = k->nsegs ? "ELF program headers" : base.source;

@@ -41,8 +41,40 @@ struct ks_index {
 	bool all;               /* CONFIG_KALLSYMS_ALL: data symbols are present */
 };
 
+/*
+ * Where a decoded table's addresses and its image base came from, so that
+ * a check can tell a fact that vouches for them from one that only
+ * repeats the inference (lib/verify).
+ */
+enum ks_addr_src {
+	KS_ADDR_SRC_NONE = 0,
+	KS_ADDR_SRC_TABLE,  /* values stored in the table (absolute, or offsets + a stored relative_base) */
+	KS_ADDR_SRC_RELA,   /* relative_base from its relocation record's addend */
+	KS_ADDR_SRC_VOTES,  /* relative_base voted for by pointers to symbols */
+	KS_ADDR_SRC_BASE,   /* place-relative offsets: the image base plus data offsets */
+};
+
+enum ks_base_src {
+	KS_BASE_SRC_NONE = 0,
+	KS_BASE_SRC_ELF,       /* program headers */
+	KS_BASE_SRC_USER,      /* --base */
+	KS_BASE_SRC_CONTAINER, /* a container's load address */
+	KS_BASE_SRC_SYMBOLS,   /* the table's own symbols (kallsyms_*, _text at the start) */
+	KS_BASE_SRC_RELA,      /* a relocation record's place */
+	KS_BASE_SRC_SELF,      /* words that hold their own address */
+	KS_BASE_SRC_VOTES,     /* pointers to symbols */
+	KS_BASE_SRC_HEADER,    /* a header's convention (LoongArch's window) */
+};
+
+enum { KS_MAX_CHECKS = 8, KS_CHECK_DETAIL = 192 };
+
 struct ksyms_table {
 	struct ksyms_info info;
+	enum ks_addr_src addr_src;
+	enum ks_base_src base_src;
+	struct ksyms_check checks[KS_MAX_CHECKS];
+	char check_detail[KS_MAX_CHECKS][KS_CHECK_DETAIL];
+	char verify_note[KS_CHECK_DETAIL + 64];
 	struct ks_index idx;
 	size_t count, cap;
 	uint64_t *addr;
@@ -63,5 +95,9 @@ KS_MUST_CHECK bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type,
 				const char *module);
 void ks_index_free(struct ks_index *x);
 KS_MUST_CHECK bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len);
+/* A table whose addresses are its source's own (a symbol list, an ELF
+ * .symtab): nothing was inferred, so they stand as stated (lib/verify
+ * checks the tables decoded from images). */
+void ks_table_addresses_stated(struct ksyms_table *t);
 
 #endif
