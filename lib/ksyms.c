@@ -9,6 +9,7 @@
 #include "exports/exports.h"
 #include "input/image.h"
 #include "kallsyms/decode.h"
+#include "verify/verify.h"
 
 #define STR2(x) #x
 #define STR(x) STR2(x)
@@ -74,6 +75,8 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	 * if the kernel was decompressed only as far as kallsyms: __ksymtab
 	 * lies after the tables) */
 	err = ks_image_stopped_early(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
+	if (!err)
+		err = ks_verify_table(ks_image_kernel(img), t, ks_image_stopped_early(img));
 	if (err) {
 		ksyms_table_destroy(t);
 		return err;

@@ -90,6 +90,13 @@ struct ks_exports {
 	uint32_t *by_index; /* entry numbers sorted by table index (matched ones only) */
 	size_t nby_index;
 	char layout[96];
+	/* evidence for lib/verify: entries whose value is the address of
+	 * the table's symbol of the same name (not those matched by name
+	 * alone because the image leaves their value to relocation), and
+	 * whether values are place-relative (then they rest on the image
+	 * base) or stored pointers */
+	size_t matched_by_address;
+	bool prel32;
 };
 
 /* Read the ksymtab of @k into @t->exports.  Fails only when out of

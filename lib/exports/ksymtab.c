@@ -432,12 +432,15 @@ static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct 
 				return NULL;
 			}
 			enum ksyms_export_kind kind = s == KS_SEC_KSYMTAB && flags ? flag_kind(c, i) : sec_kind[s];
-			if (!ks_exports_add(x, &e, kind, ks_ksym_match(c, e.value, e.name, e.name_len)))
+			size_t index = ks_ksym_match(c, e.value, e.name, e.name_len);
+			x->matched_by_address += index != SIZE_MAX;
+			if (!ks_exports_add(x, &e, kind, index))
 				return &ks_enomem;
 		}
 	}
 	describe_layout(l, flags, x->layout, sizeof(x->layout));
 	x->info.layout = x->layout;
+	x->prel32 = l->prel32;
 	x->info.found_by = c->found_by;
 	set_loc(c, KS_SEC_KSYMTAB, &x->info.ksymtab);
 	set_loc(c, KS_SEC_GPL, &x->info.ksymtab_gpl);

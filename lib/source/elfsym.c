@@ -254,6 +254,7 @@ struct ksyms_error *ks_elfsym_load(struct span data, struct ksyms_table **ret)
 		ksyms_table_destroy(t);
 		return err;
 	}
+	ks_table_addresses_stated(t);
 	*ret = t;
 	return NULL;
 }

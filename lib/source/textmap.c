@@ -330,6 +330,7 @@ struct ksyms_error *ks_textmap_load(struct span data, const char *path, enum ksy
 		return err;
 	}
 	fill_info(t, choose_kind(kind, path, &st), st.max_digits, st.all_zero);
+	ks_table_addresses_stated(t);
 	*ret = t;
 	return NULL;
 }

@@ -130,3 +130,11 @@ bool ksyms_table_symbol(const struct ksyms_table *t, size_t i, struct ksyms_symb
 	ret->type = t->type[i];
 	return true;
 }
+
+void ks_table_addresses_stated(struct ksyms_table *t)
+{
+	t->info.num_checks = 0;
+	t->info.checks = t->checks;
+	t->info.addresses_verified = !t->info.addresses_hidden;
+	t->info.verify_note = t->info.addresses_hidden ? "every address is 0 (kptr_restrict hides them)" : NULL;
+}

@@ -32,11 +32,15 @@ struct input_opts {
 	struct ksyms_open_opts open;
 	enum ksyms_source_kind kind; /* --source */
 	bool need_addresses;          /* refuse a /proc/kallsyms whose addresses are hidden */
+	/* --strict: addresses that could not be verified are an error, not a warning */
+	bool strict;
+	/* the command reports the verification itself (info): no warning */
+	bool shows_verification;
 };
 
 void input_opts_init(struct input_opts *o);
 /* Limits on hostile input (SECURITY.md), long options only. */
-enum { OPT_MAX_SYMBOLS = 0x1000, OPT_MAX_NAME_LEN, OPT_MAX_DEPTH };
+enum { OPT_MAX_SYMBOLS = 0x1000, OPT_MAX_NAME_LEN, OPT_MAX_DEPTH, OPT_STRICT_INPUT };
 #define INPUT_LONG_OPTIONS                                                                   \
 	{ "base", required_argument, NULL, 'B' }, { "arch", required_argument, NULL, 'A' },  \
 	{ "endian", required_argument, NULL, 'E' }, { "bits", required_argument, NULL, 'W' }, \
@@ -44,13 +48,15 @@ enum { OPT_MAX_SYMBOLS = 0x1000, OPT_MAX_NAME_LEN, OPT_MAX_DEPTH };
 	{ "source", required_argument, NULL, 'S' },                                          \
 	{ "max-symbols", required_argument, NULL, OPT_MAX_SYMBOLS },                         \
 	{ "max-name-len", required_argument, NULL, OPT_MAX_NAME_LEN },                       \
-	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH }
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },                             \
+	{ "strict", no_argument, NULL, OPT_STRICT_INPUT }
 /* The usage lines of the limits, for the commands that list them. */
 #define INPUT_LIMITS_USAGE                                                                       \
 	"      --max-output BYTES  cap on decompressed data, all layers together (default 1G)\n"  \
 	"      --max-symbols N     refuse kallsyms tables of more symbols (default 4000000)\n"      \
 	"      --max-name-len N    refuse longer symbol names (default and most 511)\n"            \
-	"      --max-depth N       refuse containers nested deeper (default 16)\n"
+	"      --max-depth N       refuse containers nested deeper (default 16)\n"             \
+	"      --strict            fail (exit 1) when the addresses cannot be verified\n"
 /* Handle one of INPUT_LONG_OPTIONS; returns false if @opt is not one. Exits on a bad value. */
 bool input_option(struct input_opts *o, int opt, const char *arg);
 

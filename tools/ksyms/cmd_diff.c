@@ -336,7 +336,7 @@ int cmd_diff(int argc, char **argv)
 		case 'a': c.all = true; break;
 		case OPT_SUMMARY: c.summary = true; break;
 		case 'j': c.json = true; break;
-		case OPT_STRICT: c.strict = true; break;
+		case OPT_STRICT: c.strict = in.strict = true; break;
 		case OPT_SOURCE_A: c.kind[0] = parse_kind(optarg); kind_set[0] = 1; break;
 		case OPT_SOURCE_B: c.kind[1] = parse_kind(optarg); kind_set[1] = 1; break;
 		case 'h':

@@ -55,6 +55,20 @@ static void print_exports(struct out *o, const struct ksyms_exports_info *e)
 		   e->gpl, e->with_namespace, e->layout, e->found_by);
 }
 
+/* Whether the addresses are vouched for, and by what. */
+static void print_checks(struct out *o, const struct ksyms_info *i)
+{
+	if (i->addresses_verified)
+		out_str(o, "addresses:     verified\n");
+	else
+		out_printf(o, "addresses:     NOT verified: %s\n", i->verify_note);
+	for (size_t c = 0; c < i->num_checks; c++) {
+		const struct ksyms_check *k = &i->checks[c];
+		out_printf(o, "  %-12s %-8s %s%s\n", k->name, k->held ? "held" : "FAILED", k->detail,
+			   k->independent ? "" : " (rests on the same inference as the addresses)");
+	}
+}
+
 static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
@@ -95,6 +109,7 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 			out_printf(o, " (0 in the image, filled in at boot; inferred from %s)", i->relative_base_source);
 		out_char(o, '\n');
 	}
+	print_checks(o, i);
 	out_printf(o, "\n  %-24s %12s  %-*s %10s\n", "table", "file offset", digits + 2, "address", "size");
 	for (int t = 0; t < KSYMS_TAB_COUNT; t++) {
 		const struct ksyms_table_loc *l = &i->tables[t];
@@ -189,6 +204,19 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 		out_str(o, "null");
 	out_str(o, ",\"load_address_source\":");
 	json_str_or_null(o, i->base_source);
+	out_printf(o, ",\"addresses_verified\":%s,\"verify_note\":", i->addresses_verified ? "true" : "false");
+	json_str_or_null(o, i->verify_note);
+	out_str(o, ",\"checks\":[");
+	for (size_t c = 0; c < i->num_checks; c++) {
+		const struct ksyms_check *k = &i->checks[c];
+		out_str(o, c ? ",{\"name\":" : "{\"name\":");
+		out_json_string(o, k->name);
+		out_printf(o, ",\"held\":%s,\"independent\":%s,\"detail\":", k->held ? "true" : "false",
+			   k->independent ? "true" : "false");
+		out_json_string(o, k->detail);
+		out_char(o, '}');
+	}
+	out_char(o, ']');
 	if (i->layout.addr_mode == KSYMS_ADDR_RELATIVE || i->layout.addr_mode == KSYMS_ADDR_RELATIVE_PERCPU) {
 		out_str(o, ",\"relative_base\":");
 		json_addr(o, i->relative_base);
@@ -229,6 +257,7 @@ int cmd_info(int argc, char **argv)
 	int opt;
 
 	input_opts_init(&in);
+	in.shows_verification = true;
 	while ((opt = getopt_long(argc, argv, "jhv", longopts, NULL)) != -1) {
 		if (input_option(&in, opt, optarg))
 			continue;

@@ -78,6 +78,9 @@ static unsigned long long parse_limit(const char *opt, const char *s, unsigned l
 bool input_option(struct input_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
+	case OPT_STRICT_INPUT:
+		o->strict = true;
+		return true;
 	case 'B':
 		o->find.has_base = true;
 		o->find.base = parse_number("base address", arg);
@@ -153,6 +156,28 @@ void report_hidden(const char *path)
 		progname, path);
 }
 
+/*
+ * Addresses that no independent fact confirmed are printed, but never
+ * silently: a warning on stderr, or with --strict an error.  False if the
+ * table must not be used.
+ */
+static bool vouched(const char *path, const struct input_opts *o, const struct ksyms_table *tab)
+{
+	const struct ksyms_info *i = ksyms_table_info(tab);
+
+	if (i->addresses_verified || i->addresses_hidden)
+		return true;
+	if (o->strict) {
+		fprintf(stderr, "%s: '%s': the addresses could not be verified (--strict): %s\n", progname, path,
+			i->verify_note);
+		return false;
+	}
+	if (!o->shows_verification)
+		fprintf(stderr, "%s: '%s': warning: the addresses could not be verified: %s\n", progname, path,
+			i->verify_note);
+	return true;
+}
+
 int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_img, struct ksyms_table **ret_tab)
 {
 	struct ksyms_image *img = NULL;
@@ -177,6 +202,12 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **ret_
 	}
 	if (err) {
 		report_error(path, err);
+		ksyms_image_destroy(img);
+		return EXIT_BAD_INPUT;
+	}
+	if (ret_tab && !vouched(path, o, *ret_tab)) {
+		ksyms_table_destroy(*ret_tab);
+		*ret_tab = NULL;
 		ksyms_image_destroy(img);
 		return EXIT_BAD_INPUT;
 	}

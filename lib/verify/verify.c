@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/* Checks of decoded addresses against facts about the image (verify.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify.h"
+#include "core/compiler.h"
+#include "core/error.h"
+#include "core/span.h"
+#include "exports/exports.h"
+#include "input/vamap.h"
+
+enum {
+	/* the pointer check reads this many blocks of this many bytes spread
+	 * over the image: enough words to count on, few pages touched */
+	PTR_BLOCKS = 256,
+	PTR_BLOCK = 4096,
+	PTR_MIN_HITS = 32,     /* fewer exact hits prove nothing */
+	PTR_MIN_WORDS = 512,   /* in-range words needed before a miss counts */
+	EXPORTS_MIN = 16,
+};
+
+struct vctx {
+	const struct ks_kernel *k;
+	struct ksyms_table *t;
+	struct ks_vamap map;
+	bool prefix;
+	bool be;
+	unsigned word;
+	uint64_t mask;
+	/* a check of an address against the base plus a data offset vouches
+	 * for the absolute addresses (see verify.h) */
+	bool base_independent;
+	uint64_t *all;  /* every symbol address, ascending, unique */
+	size_t nall;
+	uint64_t *text; /* function symbols' addresses, ascending, unique */
+	size_t ntext;
+};
+
+static bool is_text(char c)
+{
+	return c == 't' || c == 'T' || c == 'w' || c == 'W';
+}
+
+static void add_check(struct vctx *v, const char *name, bool held, bool independent, const char *fmt, ...)
+{
+	struct ksyms_table *t = v->t;
+	size_t i = t->info.num_checks;
+
+	if (i >= KS_MAX_CHECKS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->check_detail[i], sizeof(t->check_detail[i]), fmt, ap);
+	va_end(ap);
+	t->checks[i] = (struct ksyms_check){ name, held, independent, t->check_detail[i] };
+	t->info.num_checks = i + 1;
+	t->info.checks = t->checks;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The addresses of the symbols @keep accepts, ascending and unique.  A
+ * kallsyms table is in address order already (but for x86-64 per-cpu
+ * symbols in front): sort only when it is not. */
+static uint64_t *sorted_addresses(const struct ksyms_table *t, bool text_only, size_t *ret_n)
+{
+	uint64_t *a = malloc((t->count ? t->count : 1) * sizeof(*a));
+	size_t n = 0;
+	bool sorted = true;
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < t->count; i++) {
+		if (text_only && !is_text(t->type[i]))
+			continue;
+		if (n && t->addr[i] < a[n - 1])
+			sorted = false;
+		a[n++] = t->addr[i];
+	}
+	if (!sorted)
+		qsort(a, n, sizeof(*a), cmp_u64);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m || a[i] != a[m - 1])
+			a[m++] = a[i];
+	*ret_n = m;
+	return a;
+}
+
+static bool contains(const uint64_t *a, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == x;
+}
+
+/* The index of the first symbol named @name, or -1. */
+static long find_name(const struct ksyms_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (t->pool[t->name[i]] == name[0] && strcmp(t->pool + t->name[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* The header's entry point: a symbol starts there. */
+static void check_entry(struct vctx *v)
+{
+	const struct ks_kernel *k = v->k;
+	uint64_t va;
+	bool independent = v->base_independent;
+
+	if (k->has_entry_va) {
+		va = k->entry_va & v->mask;
+		independent = true; /* the header states an address */
+	} else if (!k->has_entry_off || !ks_vamap_to_va(&v->map, k->entry_off, &va)) {
+		return;
+	}
+	if (!v->ntext)
+		return;
+	if (contains(v->all, v->nall, va)) {
+		add_check(v, "entry", true, independent, "a symbol starts at the entry point 0x%llx (%s)",
+			  (unsigned long long)va, k->entry_source);
+	} else if (va < v->text[0] || va > v->text[v->ntext - 1]) {
+		add_check(v, "entry", false, independent,
+			  "the entry point 0x%llx (%s) is outside the text symbols (0x%llx-0x%llx)",
+			  (unsigned long long)va, k->entry_source, (unsigned long long)v->text[0],
+			  (unsigned long long)v->text[v->ntext - 1]);
+	}
+}
+
+/* linux_banner holds "Linux version ..." (init/version.c). */
+static void check_banner(struct vctx *v)
+{
+	static const char tag[] = "Linux version ";
+	long i = find_name(v->t, "linux_banner");
+	size_t off;
+
+	if (i < 0)
+		return;
+	uint64_t va = v->t->addr[i];
+	if (!ks_vamap_to_off(&v->map, va, &off)) {
+		if (!v->prefix)
+			add_check(v, "banner", false, v->base_independent,
+				  "linux_banner at 0x%llx is outside the kernel's bytes", (unsigned long long)va);
+		return;
+	}
+	bool held = span_eq(v->k->data, off, tag, sizeof(tag) - 1);
+	add_check(v, "banner", held, v->base_independent, "linux_banner at 0x%llx (offset 0x%zx) %s",
+		  (unsigned long long)va, off, held ? "holds the \"Linux version\" banner" : "does not hold the banner");
+}
+
+/* The kernel's own kallsyms_* symbols (CONFIG_KALLSYMS_ALL, 6.4+) are where
+ * the tables were found. */
+static void check_tables(struct vctx *v)
+{
+	const struct ksyms_info *info = &v->t->info;
+	size_t agree = 0, seen = 0;
+	const char *bad = NULL;
+
+	if (!info->base_known)
+		return;
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		if (!info->tables[id].present)
+			continue;
+		long i = find_name(v->t, ksyms_table_id_name(id));
+		if (i < 0)
+			continue;
+		seen++;
+		if (v->t->addr[i] == info->tables[id].address)
+			agree++;
+		else if (!bad)
+			bad = ksyms_table_id_name(id);
+	}
+	if (!seen)
+		return;
+	/* a base taken from these very symbols agrees with them by design */
+	bool independent = v->base_independent && v->t->base_src != KS_BASE_SRC_SYMBOLS;
+	if (bad)
+		add_check(v, "tables", false, independent, "the symbol %s is not where that table was found", bad);
+	else
+		add_check(v, "tables", true, independent, "%zu kallsyms_* symbols are where their tables were found",
+			  agree);
+}
+
+/*
+ * Function pointers in the kernel's data (ops tables, initcalls) hold
+ * link-time addresses, so many words of the image equal the address of a
+ * function symbol exactly.  With addresses off by any amount, a word in
+ * the text's range hits a symbol start only by chance: about one in
+ * (text size / 4) / (function symbols).  Measured on the corpus: 9-97%
+ * of the in-range words hit with the right addresses, 0.6-1.2% with a
+ * base off by a page, 64 KiB or 2 MiB (chance 0.5-1.2%).
+ */
+static void check_pointers(struct vctx *v)
+{
+	struct span d = v->k->data;
+	size_t nblocks = d.len / PTR_BLOCK, in_range = 0, hits = 0;
+	/* Addresses fitted to pointers (a relative_base or a 7.x base voted
+	 * for by them) agree with the pointers by construction as far as the
+	 * fit goes; but a wrong constant wins few of them: on 6.1 s390x the
+	 * best wrong ones got 2870 and 3020 votes to the right one's 51880,
+	 * a share of about twice chance against 32 times.  Twenty times
+	 * chance still vouches for a fit. */
+	bool fitted = v->t->addr_src == KS_ADDR_SRC_VOTES ||
+		      (v->t->addr_src == KS_ADDR_SRC_BASE && v->t->base_src == KS_BASE_SRC_VOTES);
+	double need = fitted ? 20 : 5;
+
+	if (v->ntext < 64)
+		return;
+	uint64_t lo = v->text[0], hi = v->text[v->ntext - 1];
+	size_t step = nblocks > PTR_BLOCKS ? nblocks / PTR_BLOCKS : 1;
+	for (size_t b = 0; b * PTR_BLOCK < d.len && b / step < PTR_BLOCKS; b += step) {
+		size_t end = KS_MIN(d.len, (b + 1) * PTR_BLOCK);
+		for (size_t off = b * PTR_BLOCK; off + v->word <= end; off += v->word) {
+			uint64_t w = load_word(d.p + off, v->word, v->be);
+			if (w < lo || w > hi)
+				continue;
+			in_range++;
+			hits += contains(v->text, v->ntext, w);
+		}
+	}
+	/* chance: the share of 4-byte-aligned values in the range that are
+	 * symbol starts (values that are not pointers are not aligned at
+	 * all, which only lowers it) */
+	double span = (double)(hi - lo) / 4 + 1, chance = (double)v->ntext / span;
+	double share = in_range ? (double)hits / (double)in_range : 0;
+	if (hits >= PTR_MIN_HITS && share >= need * chance)
+		add_check(v, "pointers", true, true,
+			  "%zu of %zu words in the text's range are function symbols' addresses (%.1f%%; chance %.2f%%)",
+			  hits, in_range, 100 * share, 100 * chance);
+	else if (in_range >= PTR_MIN_WORDS && share < 2.5 * chance && !fitted)
+		add_check(v, "pointers", false, true,
+			  "only %zu of %zu words in the text's range are function symbols' addresses (%.2f%%: chance is "
+			  "%.2f%%)", hits, in_range, 100 * share, 100 * chance);
+}
+
+/* __ksymtab entries point at the symbols they name. */
+static void check_exports(struct vctx *v)
+{
+	const struct ks_exports *x = v->t->exports;
+
+	if (!x || !x->info.known || x->count < EXPORTS_MIN)
+		return;
+	/* place-relative values are the base plus offsets, stored pointers are not */
+	bool independent = x->prel32 ? v->base_independent : v->t->addr_src != KS_ADDR_SRC_VOTES;
+	size_t m = x->matched_by_address, n = x->count;
+	if (m >= EXPORTS_MIN && m * 2 >= n)
+		add_check(v, "exports", true, independent, "%zu of %zu __ksymtab entries point at the symbol they name",
+			  m, n);
+	else if (m * 10 < n)
+		add_check(v, "exports", false, independent,
+			  "only %zu of %zu __ksymtab entries point at the symbol they name", m, n);
+}
+
+/* The text symbols lie inside the kernel's bytes. */
+static void check_text_range(struct vctx *v)
+{
+	size_t text = 0, inside = 0, off;
+
+	if (v->prefix || !ks_vamap_usable(&v->map))
+		return;
+	for (size_t i = 0; i < v->t->count; i++) {
+		if (v->t->type[i] != 't' && v->t->type[i] != 'T')
+			continue;
+		text++;
+		inside += ks_vamap_to_off(&v->map, v->t->addr[i], &off);
+	}
+	if (text < 16)
+		return;
+	/* a base off by a page moves few symbols out: this catches gross
+	 * errors only, and vouches for nothing on its own */
+	if (inside * 100 >= text * 95)
+		add_check(v, "text-range", true, false, "%zu of %zu text symbols lie inside the kernel's bytes", inside,
+			  text);
+	else if (inside * 2 < text)
+		add_check(v, "text-range", false, false, "only %zu of %zu text symbols lie inside the kernel's bytes",
+			  inside, text);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void verdict(struct ksyms_table *t)
+{
+	const struct ksyms_check *failed = NULL, *held = NULL;
+
+	for (size_t i = 0; i < t->info.num_checks; i++) {
+		const struct ksyms_check *c = &t->info.checks[i];
+		if (!c->held && !failed)
+			failed = c;
+		if (c->held && c->independent && !held)
+			held = c;
+	}
+	t->info.addresses_verified = held && !failed;
+	if (failed) {
+		snprintf(t->verify_note, sizeof(t->verify_note), "the %s check failed: %s", failed->name,
+			 failed->detail);
+	} else if (!held) {
+		snprintf(t->verify_note, sizeof(t->verify_note), "%s",
+			 !t->info.base_known ? "the load address is unknown, and nothing in the image could confirm "
+					       "the addresses"
+			 : t->info.num_checks ? "the checks that held rest on the same inference as the addresses"
+					      : "nothing in the image could be checked against them");
+	}
+	t->info.verify_note = t->info.addresses_verified ? NULL : t->verify_note;
+}
+
+struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_table *t, bool prefix)
+{
+	const struct ksyms_info *i = &t->info;
+	struct vctx v = {
+		.k = k,
+		.t = t,
+		.prefix = prefix,
+		.be = i->byte_order == KSYMS_ENDIAN_BIG,
+		.word = i->word_size == 4 ? 4 : 8,
+		.mask = i->word_size == 4 ? 0xffffffffull : ~0ull,
+		/* the ELF's program headers state the base; otherwise it must
+		 * not be derived from the addresses, nor they from it */
+		.base_independent = t->base_src == KS_BASE_SRC_ELF ||
+				    (t->addr_src != KS_ADDR_SRC_BASE && t->base_src != KS_BASE_SRC_SYMBOLS),
+	};
+
+	t->info.num_checks = 0;
+	t->info.checks = t->checks;
+	ks_vamap_init(&v.map, k, i->base_known, i->base, i->word_size);
+	v.all = sorted_addresses(t, false, &v.nall);
+	v.text = sorted_addresses(t, true, &v.ntext);
+	if (!v.all || !v.text) {
+		free(v.all);
+		free(v.text);
+		return &ks_enomem;
+	}
+	check_entry(&v);
+	check_banner(&v);
+	check_tables(&v);
+	check_pointers(&v);
+	check_exports(&v);
+	check_text_range(&v);
+	free(v.all);
+	free(v.text);
+	verdict(t);
+	return NULL;
+}
