@@ -329,11 +329,13 @@ static void verdict(struct ksyms_table *t)
 		snprintf(t->verify_note, sizeof(t->verify_note), "the %s check failed: %s", failed->name,
 			 failed->detail);
 	} else if (!held) {
-		snprintf(t->verify_note, sizeof(t->verify_note), "%s",
-			 !t->info.base_known ? "the load address is unknown, and nothing in the image could confirm "
-					       "the addresses"
-			 : t->info.num_checks ? "the checks that held rest on the same inference as the addresses"
-					      : "nothing in the image could be checked against them");
+		const char *why = "nothing in the image could be checked against them";
+		if (!t->info.base_known)
+			why = "the load address is unknown, and nothing in the image could confirm the addresses";
+		else if (t->info.num_checks)
+			why = "no check that held vouches for them on its own (each rests on the same inference as "
+			      "the addresses, or catches only gross errors)";
+		snprintf(t->verify_note, sizeof(t->verify_note), "%s", why);
 	}
 	t->info.verify_note = t->info.addresses_verified ? NULL : t->verify_note;
 }

@@ -65,7 +65,7 @@ static void print_checks(struct out *o, const struct ksyms_info *i)
 	for (size_t c = 0; c < i->num_checks; c++) {
 		const struct ksyms_check *k = &i->checks[c];
 		out_printf(o, "  %-12s %-8s %s%s\n", k->name, k->held ? "held" : "FAILED", k->detail,
-			   k->independent ? "" : " (rests on the same inference as the addresses)");
+			   k->independent ? "" : " (supporting only)");
 	}
 }
 
