@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "input/elf.h"
-#include "input/kernel.h"
+#include "kernel/elf.h"
+#include "input/classify.h"
+#include "kernel/kernel.h"
 
 static void walk(const struct ks_elf *e, size_t size)
 {

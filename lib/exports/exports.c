@@ -1,21 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The exports kept with a table, and the public getters. */
+/* Storing the entries read from the ksymtab in the table's exports (table/exports.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "exports.h"
 #include "core/buf.h"
 #include "core/overflow.h"
-
-void ks_exports_destroy(struct ks_exports *x)
-{
-	if (!x)
-		return;
-	free(x->ent);
-	free(x->pool);
-	free(x->by_index);
-	free(x);
-}
 
 static bool pool_add(struct ks_exports *x, const char *s, size_t len, uint32_t *ret)
 {
@@ -104,84 +94,4 @@ bool ks_exports_finish(struct ks_exports *x)
 	x->info.count = x->count;
 	free(p);
 	return true;
-}
-
-/* ------------------------------------------------------------------------ */
-/* public */
-
-static const struct ksyms_exports_info no_ksymtab = {
-	.unknown_reason = "this symbol source has no ksymtab (only kernel images have one)",
-};
-
-static const struct ks_exports *known(const struct ksyms_table *t)
-{
-	return t && t->exports && t->exports->info.known ? t->exports : NULL;
-}
-
-const struct ksyms_exports_info *ksyms_table_exports(const struct ksyms_table *t)
-{
-	if (!t)
-		return NULL;
-	return t->exports ? &t->exports->info : &no_ksymtab;
-}
-
-static void fill(const struct ks_exports *x, size_t i, struct ksyms_export *ret)
-{
-	const struct ks_export_ent *e = &x->ent[i];
-
-	ret->kind = (enum ksyms_export_kind)e->kind;
-	ret->name = x->pool + e->name;
-	ret->ns = e->ns == UINT32_MAX ? NULL : x->pool + e->ns;
-	ret->addr = e->addr;
-	ret->index = e->index == UINT32_MAX ? SIZE_MAX : e->index;
-}
-
-bool ksyms_table_export(const struct ksyms_table *t, size_t index, struct ksyms_export *ret)
-{
-	const struct ks_exports *x = known(t);
-	size_t lo = 0, hi;
-
-	if (!x || index >= t->count)
-		return false;
-	hi = x->nby_index;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (x->ent[x->by_index[mid]].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < x->nby_index && x->ent[x->by_index[lo]].index == index) {
-		fill(x, x->by_index[lo], ret);
-		return true;
-	}
-	*ret = (struct ksyms_export){ .kind = KSYMS_EXPORT_NONE, .index = index };
-	return true;
-}
-
-size_t ksyms_table_export_count(const struct ksyms_table *t)
-{
-	const struct ks_exports *x = known(t);
-
-	return x ? x->count : 0;
-}
-
-bool ksyms_table_export_at(const struct ksyms_table *t, size_t i, struct ksyms_export *ret)
-{
-	const struct ks_exports *x = known(t);
-
-	if (!x || i >= x->count)
-		return false;
-	fill(x, i, ret);
-	return true;
-}
-
-const char *ksyms_export_kind_name(enum ksyms_export_kind kind)
-{
-	static const char *const names[] = {
-		"", "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL",
-		"EXPORT_UNUSED_SYMBOL_GPL",
-	};
-
-	return (unsigned)kind < KS_ARRAY_SIZE(names) ? names[kind] : "";
 }

@@ -19,8 +19,9 @@
 
 #include "ksyms.h"
 #include "core/span.h"
-#include "input/kernel.h"
-#include "input/vamap.h"
+#include "kernel/kernel.h"
+#include "kernel/vamap.h"
+#include "table/exports.h"
 #include "table/table.h"
 
 /* How many aliases at one address a match compares: real kernels have a
@@ -72,40 +73,12 @@ struct ks_raw_export {
 	size_t ns_len;
 };
 
-/* One stored entry. */
-struct ks_export_ent {
-	uint64_t addr;
-	uint32_t name;  /* offset into pool */
-	uint32_t ns;    /* offset into pool, or UINT32_MAX */
-	uint32_t index; /* table index, or UINT32_MAX */
-	uint8_t kind;   /* enum ksyms_export_kind */
-};
-
-struct ks_exports {
-	struct ksyms_exports_info info;
-	struct ks_export_ent *ent;
-	size_t count, cap;
-	char *pool;
-	size_t pool_len, pool_cap;
-	uint32_t *by_index; /* entry numbers sorted by table index (matched ones only) */
-	size_t nby_index;
-	char layout[96];
-	/* evidence for lib/verify: entries whose value is the address of
-	 * the table's symbol of the same name (not those matched by name
-	 * alone because the image leaves their value to relocation), and
-	 * whether values are place-relative (then they rest on the image
-	 * base) or stored pointers */
-	size_t matched_by_address;
-	bool prel32;
-};
-
 /* Read the ksymtab of @k into @t->exports.  Fails only when out of
  * memory: a kernel whose exports cannot be read gets info.known = false
  * and a reason. */
 struct ksyms_error *ks_exports_read(const struct ks_kernel *k, struct ksyms_table *t);
-void ks_exports_destroy(struct ks_exports *x);
 
-/* ksymtab.c */
+/* entry.c */
 bool ks_ksym_read(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l, size_t off,
 		  struct ks_raw_export *ret);
 /* The table index of the symbol @name at @addr, or SIZE_MAX. */

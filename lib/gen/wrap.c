@@ -19,7 +19,7 @@
 #include "gen.h"
 #include "core/endian.h"
 #include "core/overflow.h"
-#include "input/kernel.h"
+#include "kernel/kernel.h"
 
 enum {
 	BANNER_OFFSET = 0x100,

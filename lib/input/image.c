@@ -16,10 +16,10 @@
 #include "unwrap.h"
 #include "core/error.h"
 #include "core/overflow.h"
-#include "kallsyms/decode.h"
+#include "classify.h"
 
 enum { DEFAULT_MAX_DEPTH = 16 };
-static const uint64_t DEFAULT_MAX_OUTPUT = 1ull << 30;
+static const uint64_t DEFAULT_MAX_OUTPUT = KS_DEFAULT_MAX_OUTPUT;
 /* Decompression tried while opening one input, failed candidates and
  * bombs included, may produce this many times max_output in all. */
 enum { WORK_PER_OUTPUT = 2 };
@@ -66,6 +66,16 @@ static bool opts_valid(const void *opts, size_t known)
 #define OPT(o, field, def) \
 	((o) && (o)->sz >= offsetof(__typeof__(*(o)), field) + sizeof((o)->field) && (o)->field ? (o)->field : (def))
 
+bool ks_open_opts_kallsyms_only(const struct ksyms_open_opts *opts)
+{
+	return OPT(opts, kallsyms_only, false);
+}
+
+uint64_t ks_open_opts_max_output(const struct ksyms_open_opts *opts)
+{
+	return OPT(opts, max_output, DEFAULT_MAX_OUTPUT);
+}
+
 static struct layer *add_layer(struct ksyms_image *img)
 {
 	struct layer *l = realloc(img->layers, (img->nlayers + 1) * sizeof(*l));
@@ -96,103 +106,6 @@ static struct ksyms_error *unwrap_once(struct span in, const struct ks_unwrap_op
 			return err;
 	}
 	return NULL;
-}
-
-/*
- * kallsyms_only: the question a decompression asks as its output grows
- * (struct ks_stop).  Enough is a prefix that classifies as a kernel whose
- * kallsyms tables decode and end STOP_MARGIN before the prefix does, with
- * addresses that rest on nothing after it: not a relative_base inferred
- * by votes over the image or from its RELA records (arm64, s390), and
- * 7.x place-relative or 32-bit offsets only in an ELF, whose program
- * headers give the table's address (a raw image's base is voted on).
- * The full decode then runs again on the same prefix, so it finds what
- * this question found.
- */
-enum {
-	STOP_MARGIN = 64 << 10,
-	/* full searches once the digit tokens are in: real kernels need one
-	 * to three (the tables end a few MiB after the token table); built
-	 * data that keeps failing must not cost more than a few searches */
-	MAX_SEARCHES = 6,
-};
-
-struct stop_ctx {
-	uint64_t max_output;
-	size_t searched;   /* the prefix already searched for the digit tokens */
-	bool digits_seen;  /* ... and they were there */
-	unsigned searches; /* full searches made */
-	bool never;        /* the tables decoded, but their addresses need the rest */
-};
-
-/*
- * Every real kernel's token table holds "0" to "9" back to back (the fast
- * path of tokens.c): until that run is in the output, the tables cannot
- * be, and only the new bytes need a look.  The full search costs about
- * as much per megabyte as zstd takes to make one; this costs a memchr.
- */
-static bool digit_tokens_seen(struct stop_ctx *sc, struct span out)
-{
-	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
-
-	if (!sc->digits_seen) {
-		size_t from = sc->searched > sizeof(digits) ? sc->searched - sizeof(digits) : 0;
-		sc->digits_seen = span_find(out, from, digits, sizeof(digits)) != SIZE_MAX;
-		sc->searched = out.len;
-	}
-	return sc->digits_seen;
-}
-
-static bool tables_end_before(const struct ksyms_info *info, size_t len)
-{
-	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
-		const struct ksyms_table_loc *l = &info->tables[id];
-		if (l->present && (l->offset > len || l->size > len - l->offset || len - l->offset - l->size < STOP_MARGIN))
-			return false;
-	}
-	return true;
-}
-
-static bool addresses_in_prefix(const struct ksyms_info *info, const struct ks_kernel *k)
-{
-	if (info->relative_base_inferred)
-		return false;
-	switch (info->layout.addr_mode) {
-	case KSYMS_ADDR_PC_RELATIVE:
-	case KSYMS_ADDR_ABSOLUTE32:
-		return k->nsegs > 0;
-	default:
-		return true;
-	}
-}
-
-static bool kallsyms_complete(void *ctx, struct span out)
-{
-	struct stop_ctx *sc = ctx;
-	struct ksyms_find_opts fo = { .sz = sizeof(fo) };
-	struct ksyms_table *t = NULL;
-	struct ks_kernel k;
-	bool enough = false;
-
-	if (sc->never || sc->searches >= MAX_SEARCHES || !digit_tokens_seen(sc, out))
-		return false;
-	sc->searches++;
-	memset(&k, 0, sizeof(k));
-	struct ksyms_error *err = ks_kernel_classify(out, &k);
-	if (!err) {
-		k.max_output = sc->max_output;
-		err = ks_kallsyms_load(&k, &fo, &t);
-	}
-	if (!err) {
-		const struct ksyms_info *info = ksyms_table_info(t);
-		/* more data will not change how the addresses are found */
-		sc->never = !addresses_in_prefix(info, &k);
-		enough = !sc->never && tables_end_before(info, out.len);
-	}
-	ksyms_error_destroy(err);
-	ksyms_table_destroy(t);
-	ks_kernel_deinit(&k);
-	return enough;
 }
 
 /* A layer past what the outer layers left of the limit: say so. */
@@ -227,14 +140,13 @@ static void apply_arch_hint(struct ks_kernel *k, const struct ks_unwrapped *u)
 		k->byte_order = u->byte_order_hint;
 }
 
-static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o)
+static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o,
+				      const struct ks_stop *stop)
 {
 	struct ks_log log = { OPT(o, log, NULL), OPT(o, log_ctx, NULL), OPT(o, log_level, KSYMS_LOG_INFO) };
 	uint64_t limit = OPT(o, max_output, DEFAULT_MAX_OUTPUT), held = 0;
 	uint64_t work = limit > UINT64_MAX / WORK_PER_OUTPUT ? UINT64_MAX : limit * WORK_PER_OUTPUT;
-	struct stop_ctx sc = { .max_output = limit };
-	struct ks_stop stop = { kallsyms_complete, &sc, 0 };
-	struct ks_unwrap_opts uo = { limit, &log, &work, OPT(o, kallsyms_only, false) ? &stop : NULL };
+	struct ks_unwrap_opts uo = { limit, &log, &work, stop };
 	unsigned max_depth = OPT(o, max_depth, DEFAULT_MAX_DEPTH);
 	bool has_hint = false;
 	uint64_t hint = 0;
@@ -314,7 +226,8 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 }
 
 static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, size_t len,
-				     const struct ksyms_open_opts *opts, struct ksyms_image **ret)
+				     const struct ksyms_open_opts *opts, const struct ks_stop *stop,
+				     struct ksyms_image **ret)
 {
 	struct ksyms_error *err;
 
@@ -322,7 +235,7 @@ static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, 
 	if (len == 0)
 		err = ks_error_at(0, "empty file");
 	else
-		err = unwrap_all(img, span_make(data, len, 0), opts);
+		err = unwrap_all(img, span_make(data, len, 0), opts, stop);
 	if (err) {
 		ksyms_image_destroy(img);
 		return err;
@@ -331,15 +244,15 @@ static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, 
 	return NULL;
 }
 
-struct ksyms_error *ksyms_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
-					 struct ksyms_image **ret)
+struct ksyms_error *ks_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
+				      const struct ks_stop *stop, struct ksyms_image **ret)
 {
 	if (!ret || (!data && len) || !opts_valid(opts, sizeof(struct ksyms_open_opts)))
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_open_mem");
 	struct ksyms_image *img = calloc(1, sizeof(*img));
 	if (!img)
 		return &ks_enomem;
-	return open_data(img, data, len, opts, ret);
+	return open_data(img, data, len, opts, stop, ret);
 }
 
 /* Read a file that cannot be mapped (a pipe, stdin), up to @cap bytes. */
@@ -373,7 +286,8 @@ static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint
 	return NULL;
 }
 
-struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_opts *opts, struct ksyms_image **ret)
+struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts *opts, const struct ks_stop *stop,
+				  struct ksyms_image **ret)
 {
 	if (!path || !ret || !opts_valid(opts, sizeof(struct ksyms_open_opts)))
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_open");
@@ -424,7 +338,7 @@ struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_o
 		data = img->copy;
 	}
 	close(fd);
-	return open_data(img, data, len, opts, ret);
+	return open_data(img, data, len, opts, stop, ret);
 }
 
 void ksyms_image_destroy(struct ksyms_image *img)

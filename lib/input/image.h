@@ -3,7 +3,24 @@
 #define KSYMS_INPUT_IMAGE_H
 
 #include "ksyms.h"
-#include "kernel.h"
+#include "decompress/decompress.h"
+#include "kernel/kernel.h"
+
+/* The limit on decompressed data when the options give none. */
+#define KS_DEFAULT_MAX_OUTPUT (1ull << 30)
+
+/*
+ * ksyms_image_open() and _open_mem() with a question to ask each
+ * decompression as its output grows (NULL: none): the entry layer's
+ * early stop for callers that need only the kallsyms tables.
+ */
+struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts *opts, const struct ks_stop *stop,
+				  struct ksyms_image **ret);
+struct ksyms_error *ks_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
+				      const struct ks_stop *stop, struct ksyms_image **ret);
+/* What the options ask for, with the defaults, whatever their size. */
+bool ks_open_opts_kallsyms_only(const struct ksyms_open_opts *opts);
+uint64_t ks_open_opts_max_output(const struct ksyms_open_opts *opts);
 
 /* The classified kernel of an opened image. */
 const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img);

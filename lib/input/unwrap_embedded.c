@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
-#include "kernel.h"
+#include "kernel/elf.h"
+#include "kernel/kernel.h"
 #include "unwrap.h"
 #include "core/compiler.h"
 #include "core/error.h"

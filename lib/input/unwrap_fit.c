@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel.h"
+#include "kernel/kernel.h"
 #include "unwrap_util.h"
 #include "core/overflow.h"
 #include "decompress/decompress.h"

@@ -21,7 +21,7 @@
 #include <zlib.h>
 #endif
 
-#include "kernel.h"
+#include "kernel/kernel.h"
 #include "unwrap_util.h"
 #include "decompress/decompress.h"
 

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel.h"
+#include "kernel/kernel.h"
 #include "unwrap_util.h"
 #include "decompress/decompress.h"
 

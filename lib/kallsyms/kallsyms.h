@@ -27,7 +27,7 @@
 #include "ksyms.h"
 #include "core/log.h"
 #include "core/span.h"
-#include "input/kernel.h"
+#include "kernel/kernel.h"
 #include "table/table.h"
 
 /* KSYM_NAME_LEN is 512 since 6.1 (73bbb94466fd) and 128 before; a stored

@@ -11,8 +11,8 @@
 #include "source.h"
 #include "core/error.h"
 #include "core/overflow.h"
-#include "input/elf.h"
-#include "input/kernel.h"
+#include "kernel/elf.h"
+#include "kernel/kernel.h"
 
 enum {
 	STB_LOCAL = 0, STB_GLOBAL = 1, STB_WEAK = 2, STB_GNU_UNIQUE = 10,

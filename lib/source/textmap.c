@@ -12,7 +12,7 @@
 
 #include "source.h"
 #include "core/error.h"
-#include "input/kernel.h"
+#include "kernel/kernel.h"
 
 enum {
 	MAX_HEX = 16,

@@ -23,12 +23,6 @@
 #include "core/error.h"
 #include "table/table.h"
 
-const char *ksyms_slide_source_name(enum ksyms_slide_source src)
-{
-	static const char *const n[] = { "none", "given", "kernel-offset", "frames" };
-	return (unsigned)src < KS_ARRAY_SIZE(n) ? n[src] : "unknown";
-}
-
 /* ------------------------------------------------------------------------ */
 /* creating */
 

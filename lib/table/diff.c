@@ -569,10 +569,3 @@ bool ksyms_diff_entry(const struct ksyms_diff *d, size_t i, struct ksyms_diff_en
 	return true;
 }
 
-const char *ksyms_diff_kind_name(enum ksyms_diff_kind kind)
-{
-	static const char *const names[] = { "same", "moved", "only-a", "only-b" };
-
-	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
-}
-

@@ -301,7 +301,7 @@ static void fill_match(struct ksyms_table *t, const uint64_t *addrs, const uint3
 
 	while (first > 0 && addrs[first - 1] == addrs[pos])
 		first--;
-	ksyms_table_symbol(t, idx[first], &m->sym);
+	ks_table_get(t, idx[first], &m->sym);
 	m->index = idx[first];
 	m->offset = a - addrs[pos];
 	m->size = end > addrs[pos] ? end - addrs[pos] : 0;
@@ -358,7 +358,8 @@ bool ksyms_table_by_address(struct ksyms_table *t, size_t pos, struct ksyms_symb
 		return false;
 	if (ret_index)
 		*ret_index = t->idx.by_addr[pos];
-	return ksyms_table_symbol(t, t->idx.by_addr[pos], ret);
+	ks_table_get(t, t->idx.by_addr[pos], ret);
+	return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -390,5 +391,6 @@ bool ksyms_table_by_name(struct ksyms_table *t, size_t pos, struct ksyms_symbol 
 		return false;
 	if (ret_index)
 		*ret_index = t->idx.by_name[pos];
-	return ksyms_table_symbol(t, t->idx.by_name[pos], ret);
+	ks_table_get(t, t->idx.by_name[pos], ret);
+	return true;
 }

@@ -5,7 +5,7 @@
 #include "table.h"
 #include "core/buf.h"
 #include "core/overflow.h"
-#include "exports/exports.h"
+#include "exports.h"
 
 struct ksyms_table *ks_table_new(void)
 {
@@ -124,10 +124,7 @@ bool ksyms_table_symbol(const struct ksyms_table *t, size_t i, struct ksyms_symb
 {
 	if (!t || i >= t->count)
 		return false;
-	ret->addr = t->addr[i];
-	ret->name = t->pool + t->name[i];
-	ret->module = t->module[i] == KS_NO_MODULE ? NULL : t->pool + t->module[i];
-	ret->type = t->type[i];
+	ks_table_get(t, i, ret);
 	return true;
 }
 

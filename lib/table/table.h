@@ -94,6 +94,15 @@ KS_MUST_CHECK bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool
 KS_MUST_CHECK bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *name, size_t name_len,
 				const char *module);
 void ks_index_free(struct ks_index *x);
+
+/* Symbol @i (in range) as the public struct. */
+static inline void ks_table_get(const struct ksyms_table *t, size_t i, struct ksyms_symbol *ret)
+{
+	ret->addr = t->addr[i];
+	ret->name = t->pool + t->name[i];
+	ret->module = t->module[i] == KS_NO_MODULE ? NULL : t->pool + t->module[i];
+	ret->type = t->type[i];
+}
 KS_MUST_CHECK bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len);
 /* A table whose addresses are its source's own (a symbol list, an ELF
  * .symtab): nothing was inferred, so they stand as stated (lib/verify

@@ -9,8 +9,8 @@
 #include "core/compiler.h"
 #include "core/error.h"
 #include "core/span.h"
-#include "exports/exports.h"
-#include "input/vamap.h"
+#include "table/exports.h"
+#include "kernel/vamap.h"
 
 enum {
 	/* the pointer check reads this many blocks of this many bytes spread

@@ -30,7 +30,7 @@
 #include <stdbool.h>
 
 #include "ksyms.h"
-#include "input/kernel.h"
+#include "kernel/kernel.h"
 #include "table/table.h"
 
 /* Check the decoded table @t of kernel @k and record the verdict in

@@ -15,7 +15,7 @@
 #include "core/endian.h"
 #include "core/span.h"
 #include "gen/gen.h"
-#include "input/elf.h"
+#include "kernel/elf.h"
 
 #define SYM(a, t, n) { .addr = (a), .type = (t), .name = (n) }
 

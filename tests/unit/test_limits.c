@@ -8,7 +8,7 @@
 
 #include "harness.h"
 #include "gen/gen.h"
-#include "input/kernel.h"
+#include "kernel/kernel.h"
 #include "kallsyms/decode.h"
 
 enum { NAME_LEN = 260 };

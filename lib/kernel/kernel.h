@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The innermost layer of an image: the kernel itself, classified.  This is
- * what the kallsyms locator receives: bytes plus whatever the format says
- * about architecture, word size, byte order and virtual addresses.
+ * The facts about a kernel's bytes: the data, its architecture, word size
+ * and byte order (and where each came from), the file offset <-> virtual
+ * address map, the entry point its header states, relocation records.  A
+ * plain type below both its producers and its consumers: input/ fills it
+ * in from a container chain (classify.c), and kallsyms/, exports/ and
+ * verify/ read it; neither side includes the other.
  */
-#ifndef KSYMS_INPUT_KERNEL_H
-#define KSYMS_INPUT_KERNEL_H
+#ifndef KSYMS_KERNEL_KERNEL_H
+#define KSYMS_KERNEL_KERNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,10 +80,7 @@ struct ks_kernel {
 	const char *entry_source;
 };
 
-/* Classify @data: fill @ret (which borrows @data).  Never fails on unknown
- * data: that is a "raw" kernel. Returns an error only for an ELF whose
- * headers are malformed, or out of memory. */
-struct ksyms_error *ks_kernel_classify(struct span data, struct ks_kernel *ret);
+/* Free what ks_kernel_classify() (input/classify.h) allocated. */
 void ks_kernel_deinit(struct ks_kernel *k);
 
 /* The "Linux version ..." banner, if present: offset and length, else false. */

@@ -1,29 +1,105 @@
 // SPDX-License-Identifier: MIT
 /*
- * ksyms_table_open: any symbol source, decided from the content.  A text
- * list ("address type name" lines) is a System.map or /proc/kallsyms; any
- * other input is opened as an image (containers unwrapped) and its kallsyms
- * decoded; an ELF without kallsyms falls back to its .symtab.
+ * The entry layer: the one place that composes the others (lib/README.md).
+ *
+ *   open      an input is mapped and its containers unwrapped (input/),
+ *             with, for kallsyms_only, the early-stop question of
+ *             early_stop.c, which needs the decoder;
+ *   decode    kallsyms/ finds and decodes the tables, exports/ reads the
+ *             ksymtab while the image is mapped, verify/ checks the
+ *             addresses;
+ *   sources   any symbol source: a text list (source/), a kernel image,
+ *             or an ELF's .symtab when it has no kallsyms.
+ *
+ * No other layer calls into this one.
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "source.h"
+#include "ksyms.h"
+#include "early_stop.h"
+#include "core/compiler.h"
 #include "core/error.h"
 #include "exports/exports.h"
-#include "input/elf.h"
 #include "input/image.h"
 #include "kallsyms/decode.h"
+#include "kernel/elf.h"
+#include "source/source.h"
+#include "verify/verify.h"
 
-const char *ksyms_source_kind_name(enum ksyms_source_kind kind)
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+const char *ksyms_version(void)
 {
-	switch (kind) {
-	case KSYMS_SOURCE_KALLSYMS: return "kallsyms";
-	case KSYMS_SOURCE_SYMTAB: return "ELF .symtab";
-	case KSYMS_SOURCE_SYSTEM_MAP: return "System.map";
-	case KSYMS_SOURCE_PROC_KALLSYMS: return "/proc/kallsyms";
-	default: return "unknown";
-	}
+	return STR(KSYMS_VERSION_MAJOR) "." STR(KSYMS_VERSION_MINOR) "." STR(KSYMS_VERSION_PATCH);
 }
+
+/* ------------------------------------------------------------------------ */
+/* open */
+
+struct ksyms_error *ksyms_image_open(const char *path, const struct ksyms_open_opts *opts, struct ksyms_image **ret)
+{
+	struct ks_early_stop stop;
+
+	if (!ks_open_opts_kallsyms_only(opts))
+		return ks_image_open(path, opts, NULL, ret);
+	ks_early_stop_init(&stop, ks_open_opts_max_output(opts));
+	return ks_image_open(path, opts, &stop.stop, ret);
+}
+
+struct ksyms_error *ksyms_image_open_mem(const void *data, size_t len, const struct ksyms_open_opts *opts,
+					 struct ksyms_image **ret)
+{
+	struct ks_early_stop stop;
+
+	if (!ks_open_opts_kallsyms_only(opts))
+		return ks_image_open_mem(data, len, opts, NULL, ret);
+	ks_early_stop_init(&stop, ks_open_opts_max_output(opts));
+	return ks_image_open_mem(data, len, opts, &stop.stop, ret);
+}
+
+/* ------------------------------------------------------------------------ */
+/* decode */
+
+struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const struct ksyms_find_opts *opts,
+					   struct ksyms_table **ret)
+{
+	if (!img || !ret)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_table_from_image");
+	/* accept older (shorter) and newer (zero-tailed) option structs */
+	struct ksyms_find_opts o = { .sz = sizeof(o) };
+	if (opts) {
+		if (opts->sz < sizeof(size_t))
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options without a size");
+		for (size_t i = sizeof(o); i < opts->sz; i++)
+			if (((const uint8_t *)opts)[i])
+				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options from a newer libksyms");
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+		o.sz = sizeof(o);
+	}
+	if (o.word_size && o.word_size != 4 && o.word_size != 8)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o.word_size);
+	struct ksyms_table *t;
+	struct ksyms_error *err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
+	if (err)
+		return err;
+	/* while the image is mapped: the table keeps its exports (unknown
+	 * if the kernel was decompressed only as far as kallsyms: __ksymtab
+	 * lies after the tables) */
+	err = ks_image_stopped_early(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
+	if (!err)
+		err = ks_verify_table(ks_image_kernel(img), t, ks_image_stopped_early(img));
+	if (err) {
+		ksyms_table_destroy(t);
+		return err;
+	}
+	*ret = t;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* sources */
 
 /* A .symtab that lists kallsyms' own tables belongs to a kernel built
  * with CONFIG_KALLSYMS: if they did not decode, they are damaged, and the
@@ -125,4 +201,9 @@ struct ksyms_error *ksyms_table_open_mem(const void *data, size_t len, const str
 	err = from_kernel(img, NULL, o, ret);
 	ksyms_image_destroy(img);
 	return err;
+}
+
+void ksyms_free(void *p)
+{
+	free(p);
 }

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading one ksymtab entry in a given layout, and matching it to the
+ * table's symbol of that name at that address: what both the face
+ * (ksymtab.c) and the scan for the sections (scan.c) need.
+ */
+#include <string.h>
+
+#include "exports.h"
+
+/* KSYM_NAME_LEN since 6.1; names and namespaces are far shorter. */
+enum { MAX_STRING = 512 };
+
+/* ------------------------------------------------------------------------ */
+/* reading entries */
+
+bool ks_ksym_name_ok(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+		      ch == '.' || ch == '$'))
+			return false;
+	}
+	return true;
+}
+
+/* Namespaces are identifiers before 6.13 and string literals since
+ * (EXPORT_SYMBOL_NS(sym, "NS")); 6.18's EXPORT_SYMBOL_FOR_MODULES writes
+ * "module:a,b". */
+bool ks_ksym_ns_ok(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	return true;
+}
+
+static bool string_at(const struct ks_ksym_ctx *c, uint64_t va, const char **ret, size_t *ret_len)
+{
+	size_t off, len;
+
+	if (!ks_vamap_to_off(&c->map, va, &off))
+		return false;
+	len = span_strnlen(c->data, off, MAX_STRING);
+	if (len == SIZE_MAX)
+		return false;
+	*ret = (const char *)c->data.p + off;
+	*ret_len = len;
+	return true;
+}
+
+static bool read_fields(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l, size_t off, uint64_t *f)
+{
+	uint64_t va = 0;
+
+	if (l->prel32 && !ks_vamap_to_va(&c->map, off, &va))
+		return false;
+	for (unsigned j = 0; j < l->nfields; j++) {
+		size_t at = off + (size_t)j * l->field;
+		if (l->prel32) {
+			uint32_t v;
+			if (!span_u32(c->data, at, c->be, &v))
+				return false;
+			/* offset_to_ptr(): the field's own address plus the s32 */
+			f[j] = (va + 4u * j + (uint64_t)(int64_t)(int32_t)v) & c->map.mask;
+		} else if (!span_word(c->data, at, l->field, c->be, &f[j])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool ks_ksym_read(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l, size_t off, struct ks_raw_export *ret)
+{
+	uint64_t f[3];
+	struct ks_raw_export e = { 0 };
+
+	if (!read_fields(c, l, off, f))
+		return false;
+	e.value = f[0];
+	if (!string_at(c, f[1], &e.name, &e.name_len) || !ks_ksym_name_ok(e.name, e.name_len))
+		return false;
+	if (l->nfields == 3 && (l->prel32 || f[2])) {
+		if (!string_at(c, f[2], &e.ns, &e.ns_len) || !ks_ksym_ns_ok(e.ns, e.ns_len))
+			return false;
+		if (!e.ns_len)
+			e.ns = NULL;
+	}
+	*ret = e;
+	return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* matching entries to table symbols */
+
+uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos)
+{
+	return c->t->addr[c->order ? c->order[pos] : pos];
+}
+
+size_t ks_ksym_addr_pos(const struct ks_ksym_ctx *c, uint64_t addr)
+{
+	size_t lo = 0, hi = c->norder;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ks_ksym_addr_at(c, mid) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len)
+{
+	size_t first = ks_ksym_addr_pos(c, addr);
+
+	for (size_t pos = first; pos < c->norder && pos - first < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, pos) == addr;
+	     pos++) {
+		size_t i = c->order ? c->order[pos] : pos;
+		const char *n = c->t->pool + c->t->name[i];
+		if (strncmp(n, name, name_len) == 0 && n[name_len] == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
