@@ -419,6 +419,27 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	return NULL;
 }
 
+/*
+ * The load address of an ELF vmlinux: where its text segment, the one that
+ * holds the entry point, is mapped.  Not simply the lowest PT_LOAD: x86-64
+ * before 6.15 links .data..percpu as a segment at virtual address 0 (every
+ * 5.10-6.12 amd64 kernel reported a load address of 0).
+ */
+static uint64_t elf_load_address(const struct ks_kernel *k)
+{
+	uint64_t lo = ~0ull, lo_nonzero = ~0ull;
+
+	for (size_t i = 0; i < k->nsegs; i++) {
+		const struct ks_segment *s = &k->segs[i];
+		if (k->has_entry_va && k->entry_va >= s->vaddr && k->entry_va - s->vaddr < s->size)
+			return s->vaddr;
+		lo = KS_MIN(lo, s->vaddr);
+		if (s->vaddr)
+			lo_nonzero = KS_MIN(lo_nonzero, s->vaddr);
+	}
+	return lo_nonzero != ~0ull ? lo_nonzero : lo;
+}
+
 static void fill_table_addresses(const struct ks_ctx *ctx, struct ksyms_table *t, int word_size)
 {
 	struct ks_base base = { .known = t->info.base_known, .base = t->info.base };
@@ -430,13 +451,8 @@ static void fill_table_addresses(const struct ks_ctx *ctx, struct ksyms_table *t
 		if (l->present && ks_offset_to_va(ctx->kernel, &base, (size_t)l->offset, &va))
 			l->address = va & mask;
 	}
-	if (ctx->kernel->nsegs) {
-		/* the load address of an ELF: its lowest PT_LOAD */
-		uint64_t lo = ~0ull;
-		for (size_t i = 0; i < ctx->kernel->nsegs; i++)
-			lo = ctx->kernel->segs[i].vaddr < lo ? ctx->kernel->segs[i].vaddr : lo;
-		t->info.base = lo & mask;
-	}
+	if (ctx->kernel->nsegs)
+		t->info.base = elf_load_address(ctx->kernel) & mask;
 }
 
 static void fill_arch(const struct ks_ctx *ctx, struct ksyms_table *t, int word_size)
