@@ -420,22 +420,20 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 }
 
 /*
- * The load address of an ELF vmlinux: where its text segment, the one that
- * holds the entry point, is mapped.  Not simply the lowest PT_LOAD: x86-64
- * before 6.15 links .data..percpu as a segment at virtual address 0 (every
- * 5.10-6.12 amd64 kernel reported a load address of 0).
+ * The load address of an ELF vmlinux: its lowest PT_LOAD, but not one at
+ * virtual address 0 beside others: x86-64 before 6.15 links .data..percpu
+ * as a segment at 0 (every 5.10-6.12 amd64 kernel reported a load address
+ * of 0).  Not the segment of the entry point either: 7.x x86-64 enters in
+ * a segment of its own, 0x2200000 above _text.
  */
 static uint64_t elf_load_address(const struct ks_kernel *k)
 {
 	uint64_t lo = ~0ull, lo_nonzero = ~0ull;
 
 	for (size_t i = 0; i < k->nsegs; i++) {
-		const struct ks_segment *s = &k->segs[i];
-		if (k->has_entry_va && k->entry_va >= s->vaddr && k->entry_va - s->vaddr < s->size)
-			return s->vaddr;
-		lo = KS_MIN(lo, s->vaddr);
-		if (s->vaddr)
-			lo_nonzero = KS_MIN(lo_nonzero, s->vaddr);
+		lo = KS_MIN(lo, k->segs[i].vaddr);
+		if (k->segs[i].vaddr)
+			lo_nonzero = KS_MIN(lo_nonzero, k->segs[i].vaddr);
 	}
 	return lo_nonzero != ~0ull ? lo_nonzero : lo;
 }
