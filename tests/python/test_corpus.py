@@ -6,6 +6,7 @@ kernel's own __ksymtab_* symbols of System.map, and symbolize must name
 a System.map function.  Skipped (77) without a corpus, like every corpus
 test (tests/corpus/corpuslib.py)."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -54,8 +55,23 @@ def main():
         out = t.symbolize('[<%x>]\n' % (func.addr + 4))
         if 'schedule+0x4/' not in out:
             corpuslib.fail('symbolize: %r' % out)
-    print('%s: %d symbols identical to proc-kallsyms; %d names looked up; %d exports%s; symbolize ok'
-          % (k.id, len(got), checked, len(exp), ' = System.map __ksymtab_*' if ksymtab else ''))
+    # the README's example: the exported functions, by System.map's own type letters
+    ex = os.path.join(pylib.ROOT, 'python', 'examples', 'exported-functions')
+    r = subprocess.run([sys.executable, ex, k.image], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode:
+        corpuslib.fail('%s: %s' % (ex, r.stderr.decode(errors='replace')))
+    listed = {line.split()[2] for line in r.stdout.decode().splitlines()}
+    types = {}
+    for a, ty, n in k.system_map():
+        types.setdefault(n, ty)
+    funcs = {e.name for e in exp if types.get(e.name, '?') in 'tT'}
+    if listed != funcs:
+        corpuslib.fail('exported-functions lists %d, System.map types say %d (%s)'
+                       % (len(listed), len(funcs), sorted(listed ^ funcs)[:5]))
+    print('%s: %d symbols identical to proc-kallsyms; %d names looked up; %d exports%s; symbolize ok; '
+          'examples/exported-functions: %d functions' % (k.id, len(got), checked, len(exp),
+                                                        ' = System.map __ksymtab_*' if ksymtab else '',
+                                                        len(listed)))
     return 0
 
 
