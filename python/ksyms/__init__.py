@@ -355,9 +355,12 @@ class Table(_Handle):
         Enums are their short names (``layout['addr_mode'] == 'relative'``);
         ``tables`` maps each kernel table present (``'kallsyms_names'``) to
         ``{'offset', 'address', 'size'}`` (address None when the load
-        address is unknown)."""
+        address is unknown); ``checks`` is a list of ``{'name', 'held',
+        'independent', 'detail'}``: what vouches for the addresses
+        (``addresses_verified``, ``verify_note``)."""
         inf = lib.ksyms_table_info(self._handle).contents
-        return _to_dict(inf, {'tables': lambda v: _tables(v, inf.base_known)})
+        return _to_dict(inf, {'tables': lambda v: _tables(v, inf.base_known),
+                              'checks': lambda v: [_to_dict(v[i]) for i in range(inf.num_checks)]})
 
     def __len__(self) -> int:
         return lib.ksyms_table_count(self._handle)

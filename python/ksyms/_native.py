@@ -83,6 +83,15 @@ class SourceOpts(Structure):
     ]
 
 
+class Check(Structure):
+    _fields_ = [
+        ('name', c_char_p),
+        ('held', c_bool),
+        ('independent', c_bool),
+        ('detail', c_char_p),
+    ]
+
+
 class Info(Structure):
     """struct ksyms_info: Table.info turns every field into a dict entry."""
     _fields_ = [
@@ -105,6 +114,10 @@ class Info(Structure):
         ('source_kind', c_enum),
         ('addresses_hidden', c_bool),
         ('module_symbols', c_size_t),
+        ('addresses_verified', c_bool),
+        ('verify_note', c_char_p),
+        ('num_checks', c_size_t),
+        ('checks', POINTER(Check)),
     ]
 
 
@@ -299,7 +312,7 @@ class DiffSummary(Structure):
 
 # Every struct the tests compare with the C header: C name -> ctypes class.
 STRUCTS = {
-    'ksyms_layout': Layout, 'ksyms_table_loc': TableLoc, 'ksyms_open_opts': OpenOpts,
+    'ksyms_layout': Layout, 'ksyms_table_loc': TableLoc, 'ksyms_check': Check, 'ksyms_open_opts': OpenOpts,
     'ksyms_find_opts': FindOpts, 'ksyms_source_opts': SourceOpts, 'ksyms_info': Info,
     'ksyms_layer': Layer, 'ksyms_symbol': Symbol, 'ksyms_match': Match, 'ksyms_export': Export,
     'ksyms_exports_info': ExportsInfo, 'ksyms_symbolize_opts': SymbolizeOpts,

@@ -80,6 +80,16 @@ class Generated(unittest.TestCase):
         self.assertEqual(info['relative_base'], names['_text'])
         self.assertIn('kallsyms_names', info['tables'])
         self.assertIsNotNone(info['tables']['kallsyms_names']['address'])
+        # the checks behind addresses_verified, as dicts (a generated ELF's entry point is _text)
+        self.assertEqual(len(info['checks']), info['num_checks'])
+        self.assertTrue(all(set(c) == {'name', 'held', 'independent', 'detail'} for c in info['checks']))
+        entry = [c for c in info['checks'] if c['name'] == 'entry']
+        self.assertTrue(entry and entry[0]['held'], info['checks'])
+        self.assertIsInstance(info['addresses_verified'], bool)
+        with ksyms.open(pylib.FIXTURE, source='system.map') as sm:
+            info = sm.info
+        self.assertTrue(info['addresses_verified'])  # a list's addresses are its own
+        self.assertEqual((info['checks'], info['verify_note']), ([], None))
 
     def test_lookups(self):
         g = ksyms.generate(FIX, layout='6.4', elf=True)

@@ -32,6 +32,8 @@ def main():
             corpuslib.fail('listing differs from the booted kernel at line %d (%d vs %d symbols)'
                            % (first + 1, len(got), len(proc)))
         info = t.info
+        if not info['addresses_verified'] or not any(c['held'] and c['independent'] for c in info['checks']):
+            corpuslib.fail('addresses not verified: %s %s' % (info['verify_note'], info['checks']))
         if info['num_syms'] != len(proc) or info['tables']['kallsyms_names']['address'] != min(sysmap['kallsyms_names']):
             corpuslib.fail('info: %d symbols, kallsyms_names at %s' % (info['num_syms'],
                                                                     info['tables']['kallsyms_names']['address']))
