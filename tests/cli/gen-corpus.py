@@ -28,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'corpus'))
+import corpuslib  # noqa: E402
+
 TABLES = ['kallsyms_num_syms', 'kallsyms_names', 'kallsyms_markers', 'kallsyms_token_table',
           'kallsyms_token_index', 'kallsyms_seqs_of_names']
 
@@ -45,10 +48,7 @@ def run(cmd):
 
 
 def kernel_dir(kid):
-    corpus = os.environ.get('KSYMS_CORPUS', '')
-    if not corpus or not os.path.isdir(corpus):
-        fail('KSYMS_CORPUS is not set to the unpacked corpus: run ../shared/corpus/unpack and set '
-             'KSYMS_CORPUS to the folder it prints (the corpus tests need it)')
+    corpus = corpuslib.corpus_dir()
     d = os.path.join(corpus, kid)
     if not os.path.isfile(os.path.join(d, 'meta')):
         fail('corpus kernel %s is missing from %s: re-run ../shared/corpus/unpack' % (kid, corpus))

@@ -25,12 +25,39 @@ def run(cmd, ok=(0,), stdin=None):
     return r.stdout
 
 
-def corpus_dir():
+# Where the shared real-kernel corpus sits in a checkout: beside the repository.
+SHARED_CORPUS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..',
+                                              'shared', 'corpus'))
+
+
+def skip(reason, tap=False):
+    """End the test as skipped: meson's exit status 77, or a TAP plan of 0 with a SKIP."""
+    if tap:
+        print('1..0 # SKIP ' + reason)
+        sys.exit(0)
+    print('SKIPPED: ' + reason)
+    sys.exit(77)
+
+
+def corpus_dir(tap=False):
+    """The unpacked corpus ($KSYMS_CORPUS).  Without one, a corpus test is
+    skipped only where there is no corpus to unpack and nobody asked for it:
+    with ../shared/corpus beside the repository, or KSYMS_REQUIRE_CORPUS=1
+    (CI), a missing corpus fails."""
     corpus = os.environ.get('KSYMS_CORPUS', '')
-    if not corpus or not os.path.isdir(corpus):
-        fail('KSYMS_CORPUS is not set to the unpacked corpus: run ../shared/corpus/unpack and set '
+    if corpus:
+        if not os.path.isdir(corpus):
+            fail('KSYMS_CORPUS=%s is not a folder: run ../shared/corpus/unpack and set KSYMS_CORPUS '
+                 'to the folder it prints' % corpus)
+        return corpus
+    if os.environ.get('KSYMS_REQUIRE_CORPUS', '') not in ('', '0'):
+        fail('KSYMS_CORPUS is not set and KSYMS_REQUIRE_CORPUS=1: run ../shared/corpus/unpack and set '
              'KSYMS_CORPUS to the folder it prints (the corpus tests need it)')
-    return corpus
+    if os.path.isdir(SHARED_CORPUS):
+        fail('KSYMS_CORPUS is not set, but the corpus is at %s: run its unpack and set KSYMS_CORPUS to '
+             'the folder it prints (scripts/test does)' % SHARED_CORPUS)
+    skip('no real-kernel corpus (KSYMS_CORPUS is not set and there is no ../shared/corpus beside the '
+         'repository)', tap)
 
 
 class Kernel:
@@ -145,3 +172,8 @@ def elf_mapper(d):
                 return off + va - v
         return None
     return to_off
+
+
+if __name__ == '__main__':
+    # For shell tests: print the corpus folder, or the reason and exit 77 (skip) or 1.
+    print(corpus_dir())
