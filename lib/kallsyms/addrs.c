@@ -386,14 +386,18 @@ bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks
 		best.a.abs32_too = true;
 		best.a.abs_mode = KSYMS_ADDR_ABSOLUTE32;
 	}
-	/* and the other way round: a 32-bit names-first array of ascending
-	 * absolute addresses (6.4-6.9 without base-relative) that is also a
-	 * valid place-relative one (7.x) is settled the same way */
-	if (best.a.mode == KSYMS_ADDR_ABSOLUTE && best.a.word == 4 && best.a.order == KSYMS_ORDER_NAMES_FIRST &&
-	    valid_array(ctx->data, KSYMS_ADDR_PC_RELATIVE, best.a.off, f->names.num_syms, 4, f->tok.be, &zero)) {
-		best.a.mode = KSYMS_ADDR_PC_RELATIVE;
-		best.a.abs32_too = true;
-		best.a.abs_mode = KSYMS_ADDR_ABSOLUTE;
+	/* A 32-bit names-first array of ascending absolute addresses is 7.x's
+	 * absolute32 kallsyms_offsets: the same bytes as 6.4-6.9 without
+	 * CONFIG_KALLSYMS_BASE_RELATIVE, which only IA-64, a 64-bit
+	 * architecture, built.  One that is also a valid place-relative array
+	 * is settled the same way as above. */
+	if (best.a.mode == KSYMS_ADDR_ABSOLUTE && best.a.word == 4 && best.a.order == KSYMS_ORDER_NAMES_FIRST) {
+		best.a.mode = KSYMS_ADDR_ABSOLUTE32;
+		if (valid_array(ctx->data, KSYMS_ADDR_PC_RELATIVE, best.a.off, f->names.num_syms, 4, f->tok.be, &zero)) {
+			best.a.mode = KSYMS_ADDR_PC_RELATIVE;
+			best.a.abs32_too = true;
+			best.a.abs_mode = KSYMS_ADDR_ABSOLUTE32;
+		}
 	}
 	if (f->names.seqs_after_markers) {
 		best.a.has_seqs = true;
