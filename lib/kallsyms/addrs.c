@@ -39,14 +39,34 @@ static uint32_t u32_at(const uint8_t *p, size_t i, bool be)
 }
 
 /* Each mode's invariant over the whole array of n entries at p. */
-static bool valid_relative(const uint8_t *p, uint32_t n, bool be)
+static bool ascending_u32(const uint8_t *p, uint32_t n, bool be)
 {
-	if (u32_at(p, 0, be) != 0)
-		return false;
 	for (uint32_t i = 1; i < n; i++)
 		if (u32_at(p, i, be) < u32_at(p, i - 1, be))
 			return false;
-	return n < 2 || u32_at(p, n - 1, be) > 0;
+	return true;
+}
+
+static bool valid_relative(const uint8_t *p, uint32_t n, bool be)
+{
+	return u32_at(p, 0, be) == 0 && ascending_u32(p, n, be) && (n < 2 || u32_at(p, n - 1, be) > 0);
+}
+
+/*
+ * 4.6 to 5.9 took relative_base as the lowest address of every symbol
+ * read, before the text-range filter of a kernel without
+ * CONFIG_KALLSYMS_ALL dropped the ones below _stext (arm64 _text, riscv
+ * _start): the first offset is then the distance from there, not 0
+ * (record_relative_base() ran before the table shrank; 5.10 filters
+ * first).  Ascending still; the first offset below 16 MiB.
+ */
+enum { MAX_FIRST_OFFSET = 16 << 20 };
+
+static bool valid_relative_late_base(const uint8_t *p, uint32_t n, bool be)
+{
+	uint32_t first = u32_at(p, 0, be);
+
+	return first > 0 && first < MAX_FIRST_OFFSET && ascending_u32(p, n, be);
 }
 
 static bool valid_percpu(const uint8_t *p, uint32_t n, bool be)
@@ -340,18 +360,25 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 					break;
 				size_t off = rb - pad2 - size;
 				uint64_t relbase = load_word(d.p + rb, w, be);
-				for (int m = 0; m < 2; m++) {
-					enum ksyms_addr_mode mode = offset_modes[m];
-					if (!valid_array(d, mode, off, n, 4, be, &zero) ||
-					    !plausible_relbase(relbase, w, max_offset(d, mode, off, n, be)))
+				for (int m = 0; m < 3; m++) {
+					/* m == 2: relative, with a first offset above 0 */
+					enum ksyms_addr_mode mode = offset_modes[m % 2 ? 1 : 0];
+					bool late = m == 2;
+					const uint8_t *p = span_at(d, off, size);
+					if (late ? !p || !valid_relative_late_base(p, n, be) || !label_aligned(f, off, w)
+						 : !valid_array(d, mode, off, n, 4, be, &zero))
+						continue;
+					if (!plausible_relbase(relbase, w, max_offset(d, mode, off, n, be)))
 						continue;
 					struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_ADDRESSES_FIRST,
 								 .word = w, .off = off, .size = size, .has_relbase = true,
 								 .relbase_off = rb, .relbase = relbase } };
 					/* the array is a label too (.balign w before 7.0):
 					 * a table of one zero offset read from the
-					 * padding ties with the real one otherwise */
-					c.score = 10 + word_score(ctx, w) + seqs_bonus + (label_aligned(f, off, w) ? 2 : 0);
+					 * padding ties with the real one otherwise; a
+					 * first offset above 0 is the rarer reading */
+					c.score = 10 + word_score(ctx, w) + seqs_bonus + (label_aligned(f, off, w) ? 2 : 0) -
+						  (late ? 1 : 0);
 					consider(best, &c);
 				}
 			}
