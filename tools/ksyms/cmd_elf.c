@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/* ksyms elf: an ELF that debuggers and disassemblers read, from any kernel image. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const char usage_text[] =
+	"usage: ksyms elf [OPTIONS] [-o OUT] IMAGE\n"
+	"Write IMAGE (any kernel ksyms reads: Image, bzImage, zImage, boot.img, FIT,\n"
+	"vmlinux, ...) as an ELF for gdb, objdump, readelf, nm and disassemblers: the\n"
+	"kernel's bytes loaded at their addresses, sections where the kernel's\n"
+	"boundary symbols put them (.text, .rodata, .init.text, .data, .bss, ...), a\n"
+	".symtab with every symbol sized as %pS sizes it, and .BTF when the kernel\n"
+	"has it.  An ELF vmlinux keeps its own sections and program headers.\n\n"
+	"  -o, --output OUT        the ELF to write (default: stdout, not a terminal)\n"
+	"  -f, --force             overwrite OUT if it exists\n"
+	"      --map SRC           take the symbols from SRC (a System.map, or a\n"
+	"                          /proc/kallsyms booted with nokaslr) instead of the\n"
+	"                          image's kallsyms; the bytes still come from IMAGE\n"
+	"      --runtime-text ADDR rebase everything for a KASLR boot: ADDR is that\n"
+	"                          boot's run-time _text (grep ' _text$' /proc/kallsyms)\n"
+	"      --slide N           rebase by N, the KASLR slide (the 'Kernel Offset')\n"
+	"      --base ADDR         virtual address of the image's first byte (raw\n"
+	"                          images), as for every command: not the rebase\n"
+	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
+	INPUT_LIMITS_USAGE
+	"  -v, --verbose           say what the sections came from (twice: each region)\n";
+
+enum { OPT_MAP = 0x2000, OPT_RUNTIME_TEXT, OPT_SLIDE };
+
+struct elf_args {
+	struct input_opts in;
+	const char *out, *map, *image;
+	bool force, has_slide, has_text;
+	uint64_t slide, runtime_text;
+};
+
+struct sink {
+	int fd;
+};
+
+static int sink_write(void *ctx, const void *data, size_t len)
+{
+	struct sink *s = ctx;
+	const uint8_t *p = data;
+
+	while (len) {
+		ssize_t w = write(s->fd, p, len > (1u << 30) ? (1u << 30) : len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Open OUT for writing, refusing what would lose data or garble a terminal. */
+static int open_output(const struct elf_args *a)
+{
+	struct stat out_st, in_st;
+
+	if (strcmp(a->out, "-") == 0) {
+		if (isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "%s: refusing to write an ELF to a terminal (use -o FILE, or redirect stdout)\n",
+				progname);
+			return -1;
+		}
+		return STDOUT_FILENO;
+	}
+	if (stat(a->out, &out_st) == 0 && stat(a->image, &in_st) == 0 && in_st.st_dev == out_st.st_dev &&
+	    in_st.st_ino == out_st.st_ino) {
+		fprintf(stderr, "%s: '%s' is the input file; not overwriting it\n", progname, a->out);
+		return -1;
+	}
+	int fd = open(a->out, O_WRONLY | O_CREAT | O_CLOEXEC | (a->force ? O_TRUNC : O_EXCL), 0666);
+	if (fd < 0)
+		fprintf(stderr, "%s: cannot create '%s'%s: %s\n", progname, a->out,
+			errno == EEXIST ? " (use --force to overwrite it)" : "", strerror(errno));
+	return fd;
+}
+
+static void log_to_stderr(void *ctx, enum ksyms_log_level level, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s%s\n", progname, level >= KSYMS_LOG_DEBUG ? "debug: " : "", msg);
+}
+
+static int open_map(const char *path, struct ksyms_table **ret)
+{
+	struct ksyms_source_opts so = { .sz = sizeof(so) };
+	struct ksyms_error *err = ksyms_table_open(path, &so, ret);
+
+	if (err) {
+		report_error(path, err);
+		return EXIT_BAD_INPUT;
+	}
+	if (ksyms_table_info(*ret)->addresses_hidden) {
+		report_hidden(path);
+		ksyms_table_destroy(*ret);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* The slide --runtime-text means: run-time _text minus the table's. */
+static bool slide_of_text(struct ksyms_table *tab, uint64_t text, uint64_t *ret)
+{
+	size_t pos;
+	struct ksyms_symbol s;
+
+	if (!ksyms_table_lookup_name(tab, "_text", &pos) || !ksyms_table_by_name(tab, pos, &s, NULL)) {
+		fprintf(stderr, "%s: the symbol table has no _text to rebase from; use --slide\n", progname);
+		return false;
+	}
+	*ret = text - s.addr;
+	return true;
+}
+
+static int write_elf(struct elf_args *a, struct ksyms_image *img, struct ksyms_table *tab, struct ksyms_table *map)
+{
+	KSYMS_OPTS(ksyms_elf_opts, eo, .symbols = map, .has_slide = a->has_slide || a->has_text, .slide = a->slide);
+	struct ksyms_elf_result r;
+
+	if (a->has_text && !slide_of_text(map ? map : tab, a->runtime_text, &eo.slide))
+		return EXIT_BAD_INPUT;
+	if (verbose) {
+		eo.log = log_to_stderr;
+		eo.log_level = verbose > 1 ? KSYMS_LOG_DEBUG : KSYMS_LOG_INFO;
+	}
+	struct sink s = { open_output(a) };
+	if (s.fd < 0)
+		return EXIT_BAD_INPUT;
+	struct ksyms_error *err = ksyms_elf_write(img, tab, &eo, sink_write, &s, &r);
+	bool to_stdout = s.fd == STDOUT_FILENO, closed = to_stdout || close(s.fd) == 0;
+	if (err || !closed) {
+		if (err)
+			report_error(a->image, err);
+		else
+			fprintf(stderr, "%s: cannot write '%s': %s\n", progname, a->out, strerror(errno));
+		if (!to_stdout)
+			unlink(a->out); /* no half-written file left behind */
+		return EXIT_BAD_INPUT;
+	}
+	if (verbose)
+		fprintf(stderr, "%s: wrote %llu bytes: %zu sections, %zu symbols%s\n", progname,
+			(unsigned long long)r.size, r.sections, r.symbols, r.has_btf ? ", .BTF" : "");
+	return 0;
+}
+
+static int run(struct elf_args *a)
+{
+	struct ksyms_image *img;
+	struct ksyms_table *tab, *map = NULL;
+	int rc = a->map ? open_map(a->map, &map) : 0;
+
+	if (!rc)
+		rc = open_table(a->image, &a->in, &img, &tab);
+	if (rc) {
+		ksyms_table_destroy(map);
+		return rc;
+	}
+	rc = write_elf(a, img, tab, map);
+	ksyms_table_destroy(map);
+	ksyms_table_destroy(tab);
+	ksyms_image_destroy(img);
+	return rc;
+}
+
+int cmd_elf(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'f' },
+		{ "map", required_argument, NULL, OPT_MAP }, { "runtime-text", required_argument, NULL, OPT_RUNTIME_TEXT },
+		{ "slide", required_argument, NULL, OPT_SLIDE }, { "help", no_argument, NULL, 'h' },
+		INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct elf_args a = { .out = "-" };
+	int opt;
+
+	input_opts_init(&a.in);
+	a.in.need_addresses = true;
+	while ((opt = getopt_long(argc, argv, "o:fhv", longopts, NULL)) != -1) {
+		if (input_option(&a.in, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o': a.out = optarg; break;
+		case 'f': a.force = true; break;
+		case OPT_MAP: a.map = optarg; break;
+		case OPT_RUNTIME_TEXT:
+			a.has_text = true;
+			a.runtime_text = parse_number("run-time _text address", optarg);
+			break;
+		case OPT_SLIDE:
+			a.has_slide = true;
+			a.slide = parse_number("slide", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(usage_text, "elf takes one IMAGE");
+	if (a.has_slide && a.has_text)
+		usage_error(usage_text, "--slide and --runtime-text say the same thing: give one");
+	a.image = argv[optind];
+	return run(&a);
+}
