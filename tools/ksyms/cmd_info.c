@@ -55,6 +55,29 @@ static void print_exports(struct out *o, const struct ksyms_exports_info *e)
 		   e->gpl, e->with_namespace, e->layout, e->found_by);
 }
 
+/* The kernel's BTF, when ksyms_image_btf() found it (NULL: none, and why in @why). */
+struct btf_found {
+	const struct ksyms_btf_info *b;
+	const char *why;
+};
+
+static void print_btf(struct out *o, const struct btf_found *f, int digits)
+{
+	const struct ksyms_btf_info *b = f->b;
+
+	if (!b) {
+		out_printf(o, "btf:           none: %s\n", f->why);
+		return;
+	}
+	out_printf(o, "btf:           %u types, %llu bytes at offset 0x%llx", b->num_types, (unsigned long long)b->size,
+		   (unsigned long long)b->offset);
+	if (b->has_address) {
+		out_str(o, ", address 0x");
+		out_hex(o, b->address, digits);
+	}
+	out_printf(o, " (found by %s)\n", b->found_by);
+}
+
 /* Whether the addresses are vouched for, and by what. */
 static void print_checks(struct out *o, const struct ksyms_info *i)
 {
@@ -69,7 +92,8 @@ static void print_checks(struct out *o, const struct ksyms_info *i)
 	}
 }
 
-static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab)
+static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
+		       const struct btf_found *btf)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	int digits = i->word_size == 4 ? 8 : 16;
@@ -95,6 +119,7 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 		   name_len_text(i), i->layout.marker_size, i->layout.num_syms_size, i->layout.align);
 	out_printf(o, "symbols:       %llu\n", (unsigned long long)i->num_syms);
 	print_exports(o, ksyms_table_exports(tab));
+	print_btf(o, btf, digits);
 	if (i->base_known) {
 		out_str(o, "load address:  0x");
 		out_hex(o, i->base, digits);
@@ -145,7 +170,27 @@ static void json_addr(struct out *o, uint64_t v)
 	out_printf(o, "\"0x%llx\"", (unsigned long long)v);
 }
 
-static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab)
+static void print_btf_json(struct out *o, const struct btf_found *f)
+{
+	const struct ksyms_btf_info *b = f->b;
+
+	out_str(o, ",\"btf\":");
+	if (!b) {
+		out_str(o, "null");
+		return;
+	}
+	out_printf(o, "{\"offset\":%llu,\"address\":", (unsigned long long)b->offset);
+	if (b->has_address)
+		json_addr(o, b->address);
+	else
+		out_str(o, "null");
+	out_printf(o, ",\"size\":%llu,\"types\":%u,\"found_by\":", (unsigned long long)b->size, b->num_types);
+	out_json_string(o, b->found_by);
+	out_char(o, '}');
+}
+
+static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
+		       const struct btf_found *btf)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	const struct ksyms_exports_info *e = ksyms_table_exports(tab);
@@ -180,7 +225,9 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 		out_json_string(o, ly->description);
 		out_char(o, '}');
 	}
-	out_str(o, "],\"banner\":");
+	out_char(o, ']');
+	print_btf_json(o, btf);
+	out_str(o, ",\"banner\":");
 	json_str_or_null(o, i->banner);
 	out_str(o, ",\"arch\":");
 	json_str_or_null(o, i->arch);
@@ -275,9 +322,19 @@ int cmd_info(int argc, char **argv)
 	int rc = open_table(argv[optind], &in, &img, &tab);
 	if (rc)
 		return rc;
+	/* BTF: only a kernel image has it (a symbol list is only names) */
+	struct ksyms_btf_info b;
+	struct btf_found btf = { NULL, "not a kernel image" };
+	struct ksyms_error *err = NULL;
+	if (ksyms_table_info(tab)->source_kind == KSYMS_SOURCE_KALLSYMS) {
+		err = ksyms_image_btf(img, tab, &b, NULL);
+		btf.b = err ? NULL : &b;
+		btf.why = err ? ksyms_error_message(err) : NULL;
+	}
 	struct out o;
 	out_init(&o);
-	(json ? print_json : print_text)(&o, argv[optind], img, tab);
+	(json ? print_json : print_text)(&o, argv[optind], img, tab, &btf);
+	ksyms_error_destroy(err);
 	rc = out_finish(&o);
 	ksyms_table_destroy(tab);
 	ksyms_image_destroy(img);
