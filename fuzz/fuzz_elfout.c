@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *kdata = ksyms_image_kernel(img, &klen);
 	struct ksyms_btf_info b;
 	const void *blob;
-	err = ksyms_image_btf(img, tab, &b, &blob);
+	err = ksyms_image_btf(img, tab, NULL, &b, &blob);
 	if (!err) {
 		fuzz_check(b.offset <= klen && b.size <= klen - b.offset && (const uint8_t *)blob == kdata + b.offset);
 		size_t sz;

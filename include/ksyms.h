@@ -540,9 +540,12 @@ struct ksyms_btf_info {
 };
 
 /**
- * Find the kernel's BTF in @p img: by __start_BTF/__stop_BTF when @p tab
- * (the table decoded from @p img, or NULL) has data symbols, by an ELF
- * vmlinux's .BTF section header, or else by scanning for a BTF header.
+ * Find the kernel's BTF in @p img: by an ELF vmlinux's .BTF section header,
+ * by __start_BTF/__stop_BTF when the kallsyms table has data symbols, or
+ * else by scanning for a BTF header.  @p tab is the table decoded from @p
+ * img; when NULL, the tables are decoded here with @p find (may be NULL),
+ * only as far as the symbols (no export table, no verification), and a
+ * kernel whose tables do not decode is scanned.
  * Every candidate is validated (magic 0xeB9F, version 1, header length,
  * type and string sections inside the blob, strings NUL-terminated, every
  * type of a known kind, within bounds, naming strings and types that
@@ -551,8 +554,8 @@ struct ksyms_btf_info {
  * means the kernel has no BTF.
  */
 KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
-ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab, struct ksyms_btf_info *ret,
-		const void **ret_data);
+ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab, const struct ksyms_find_opts *find,
+		struct ksyms_btf_info *ret, const void **ret_data);
 
 /* ------------------------------------------------------------------------ */
 /** @name Writing an ELF for debuggers and disassemblers

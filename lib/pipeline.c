@@ -67,26 +67,36 @@ struct ksyms_error *ksyms_image_open_mem(const void *data, size_t len, const str
 /* ------------------------------------------------------------------------ */
 /* decode */
 
+/* Older (shorter) and newer (zero-tailed) option structs are accepted. */
+static struct ksyms_error *find_opts(const struct ksyms_find_opts *opts, struct ksyms_find_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	if (opts) {
+		if (opts->sz < sizeof(size_t))
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options without a size");
+		for (size_t i = sizeof(*o); i < opts->sz; i++)
+			if (((const uint8_t *)opts)[i])
+				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options from a newer libksyms");
+		memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
+		o->sz = sizeof(*o);
+	}
+	if (o->word_size && o->word_size != 4 && o->word_size != 8)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o->word_size);
+	return NULL;
+}
+
 struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const struct ksyms_find_opts *opts,
 					   struct ksyms_table **ret)
 {
 	if (!img || !ret)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_table_from_image");
-	/* accept older (shorter) and newer (zero-tailed) option structs */
-	struct ksyms_find_opts o = { .sz = sizeof(o) };
-	if (opts) {
-		if (opts->sz < sizeof(size_t))
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options without a size");
-		for (size_t i = sizeof(o); i < opts->sz; i++)
-			if (((const uint8_t *)opts)[i])
-				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options from a newer libksyms");
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-		o.sz = sizeof(o);
-	}
-	if (o.word_size && o.word_size != 4 && o.word_size != 8)
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o.word_size);
+	struct ksyms_find_opts o;
 	struct ksyms_table *t;
-	struct ksyms_error *err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
+	struct ksyms_error *err = find_opts(opts, &o);
+	if (err)
+		return err;
+	err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
 	if (err)
 		return err;
 	/* while the image is mapped: the table keeps its exports (unknown
@@ -211,15 +221,34 @@ struct ksyms_error *ksyms_table_open_mem(const void *data, size_t len, const str
 /* ------------------------------------------------------------------------ */
 /* outputs */
 
-struct ksyms_error *ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab, struct ksyms_btf_info *ret,
-				    const void **ret_data)
+struct ksyms_error *ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab,
+				    const struct ksyms_find_opts *find, struct ksyms_btf_info *ret, const void **ret_data)
 {
 	struct ksyms_btf_info b;
+	struct ksyms_find_opts o;
+	struct ksyms_table *own = NULL;
 
 	if (!img || !ret)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_btf");
 	const struct ks_kernel *k = ks_image_kernel(img);
-	struct ksyms_error *err = ks_btf_locate(k, tab, NULL, &b);
+	struct ksyms_error *err = tab ? NULL : find_opts(find, &o);
+	if (err)
+		return err;
+	/* the symbols alone, for __start_BTF: the exports and the checks of
+	 * the addresses would cost more than finding the BTF; an ELF says
+	 * where its .BTF is without them */
+	if (!tab && !ks_btf_in_elf(k)) {
+		struct ks_log log = { o.log, o.log_ctx, o.log_level };
+		err = ks_kallsyms_load(k, &o, &own);
+		if (err) {
+			ks_info(&log, "btf: no kallsyms table (%s): looking for the BTF header", ksyms_error_message(err));
+			ksyms_error_destroy(err);
+			own = NULL;
+		}
+		tab = own;
+	}
+	err = ks_btf_locate(k, tab, NULL, &b);
+	ksyms_table_destroy(own);
 	if (err)
 		return err;
 	if (ks_image_stopped_early(img) && b.offset + b.size > k->data.len)

@@ -164,15 +164,35 @@ struct ctx {
 	bool be;
 };
 
-static bool symbol_addr(struct ksyms_table *t, const char *name, uint64_t *ret)
-{
-	size_t pos;
-	struct ksyms_symbol s;
+/* __start_BTF and __stop_BTF (the lowest of each), and whether the table
+ * has data symbols at all, in one pass: the table's name index would sort
+ * every name for two lookups. */
+struct bounds {
+	uint64_t start, stop;
+	bool has_start, has_stop, data;
+};
 
-	if (!ksyms_table_lookup_name(t, name, &pos) || !ksyms_table_by_name(t, pos, &s, NULL))
-		return false;
-	*ret = s.addr;
-	return true;
+static void find_bounds(const struct ksyms_table *t, struct bounds *b)
+{
+	memset(b, 0, sizeof(*b));
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		if (t->module[i] != KS_NO_MODULE)
+			continue;
+		/* as the table's lookups tell CONFIG_KALLSYMS_ALL: a kernel with
+		 * text symbols only still has a few linker-made data ones */
+		if (n[0] != '_' && strchr("dDbBrRgGsS", t->type[i]))
+			b->data = true;
+		if (n[0] != '_' || strncmp(n, "__st", 4) != 0)
+			continue;
+		if (strcmp(n, "__start_BTF") == 0 && (!b->has_start || t->addr[i] < b->start)) {
+			b->start = t->addr[i];
+			b->has_start = true;
+		} else if (strcmp(n, "__stop_BTF") == 0 && (!b->has_stop || t->addr[i] < b->stop)) {
+			b->stop = t->addr[i];
+			b->has_stop = true;
+		}
+	}
 }
 
 static struct ksyms_error *accept(struct ctx *c, size_t off, const char *how, struct ksyms_btf_info *ret,
@@ -273,6 +293,21 @@ static struct ksyms_error *by_scan(struct ctx *c, struct ksyms_btf_info *ret)
 	return NULL;
 }
 
+bool ks_btf_in_elf(const struct ks_kernel *k)
+{
+	struct ks_elf e;
+	struct ks_elf_shdr sh;
+
+	if (!ks_elf_is_elf(k->data))
+		return false;
+	struct ksyms_error *err = ks_elf_parse(k->data, &e);
+	if (err) {
+		ksyms_error_destroy(err);
+		return false;
+	}
+	return ks_elf_section_by_name(&e, ".BTF", &sh) && sh.type != KS_SHT_NOBITS;
+}
+
 struct ksyms_error *ks_btf_locate(const struct ks_kernel *k, struct ksyms_table *t, const struct ks_log *log,
 				  struct ksyms_btf_info *ret)
 {
@@ -280,16 +315,18 @@ struct ksyms_error *ks_btf_locate(const struct ks_kernel *k, struct ksyms_table 
 	const struct ksyms_info *i = t ? ksyms_table_info(t) : NULL;
 	int word = i && i->word_size ? i->word_size : k->word_size ? k->word_size : 8;
 	enum ksyms_byte_order bo = i && i->byte_order ? i->byte_order : k->byte_order;
-	uint64_t start, stop;
+	struct bounds b = { 0 };
 	struct ksyms_error *err = NULL;
 
 	c.be = bo == KSYMS_ENDIAN_BIG;
 	ks_vamap_init(&c.map, k, i && i->base_known, i ? i->base : 0, word);
 	if (by_section(&c, ret, &err))
 		return err;
-	if (t && symbol_addr(t, "__start_BTF", &start) && symbol_addr(t, "__stop_BTF", &stop))
-		return by_symbols(&c, start, stop, ret);
-	if (t && ksyms_table_prepare(t) == NULL && t->idx.all && i->source_kind == KSYMS_SOURCE_KALLSYMS)
+	if (t)
+		find_bounds(t, &b);
+	if (b.has_start && b.has_stop)
+		return by_symbols(&c, b.start, b.stop, ret);
+	if (b.data && i->source_kind == KSYMS_SOURCE_KALLSYMS)
 		return ks_error(KSYMS_ERR_NOT_FOUND, "the kernel has no BTF (no __start_BTF symbol among its data "
 				"symbols; built without CONFIG_DEBUG_INFO_BTF)");
 	return by_scan(&c, ret);

@@ -31,6 +31,9 @@ enum { KS_BTF_MAGIC = 0xeb9f, KS_BTF_HDR_MIN = 24 };
  * based). */
 struct ksyms_error *ks_btf_check(struct span blob, bool be, size_t *ret_size, uint32_t *ret_types);
 
+/* Whether @k is an ELF with a .BTF section header (so that no table is needed). */
+bool ks_btf_in_elf(const struct ks_kernel *k);
+
 /* Find and validate the BTF of kernel @k.  @t (may be NULL) is its decoded
  * table, for __start_BTF/__stop_BTF; @log (may be NULL) hears of rejected
  * candidates.  KSYMS_ERR_NOT_FOUND when the kernel

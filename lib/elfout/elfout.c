@@ -286,16 +286,16 @@ static bool write_tail(struct ks_elfw *w, const struct tail *t, struct sink *o)
 static uint64_t raw_entry(const struct ks_elfw *w, uint64_t base)
 {
 	const struct ks_kernel *k = w->k;
-	size_t pos;
-	struct ksyms_symbol s;
+	const char *names[1] = { "_text" };
+	uint64_t text;
+	bool found;
 
 	if (k->has_entry_va)
 		return k->entry_va;
 	if (k->has_entry_off)
 		return base + k->entry_off;
-	if (ksyms_table_lookup_name(w->syms, "_text", &pos) && ksyms_table_by_name(w->syms, pos, &s, NULL))
-		return s.addr;
-	return base;
+	ks_symorder_lookup(w, names, 1, &text, &found);
+	return found ? text : base;
 }
 
 static bool write_raw(struct ks_elfw *w, const struct tail *t, struct sink *o, uint64_t entry)
@@ -489,9 +489,8 @@ struct ksyms_error *ks_elfout_write(const struct ks_elfout_in *in, ksyms_write_f
 		err = raw_segment(&w, base, data_off);
 	}
 	if (!err)
-		err = ksyms_table_prepare(w.syms);
+		err = ks_symorder_build(&w);
 	if (!err) {
-		w.data_symbols = w.syms->idx.all;
 		if (w.elf_input && inp.e.shnum) {
 			err = copy_sections(&w, &inp);
 			btf = inp.has_btf_section;
@@ -528,6 +527,7 @@ struct ksyms_error *ks_elfout_write(const struct ks_elfout_in *in, ksyms_write_f
 	free(w.secs);
 	free(w.by_addr);
 	free(w.segs);
+	free(w.order);
 	ks_buf_free(&w.symtab);
 	ks_buf_free(&w.strtab);
 	ks_buf_free(&t.shstr);

@@ -60,6 +60,10 @@ struct ks_elfw {
 	struct ks_oseg *segs;
 	size_t nsegs;
 
+	/* the kernel's symbols by address (symorder.c) */
+	uint32_t *order;
+	size_t norder;
+
 	/* .symtab and .strtab, built by symtab.c */
 	struct ks_buf symtab, strtab;
 	size_t nlocal, nsyms, nabs, mismatches;
@@ -80,6 +84,12 @@ size_t ks_sec_find(struct ks_elfw *w, uint64_t addr, enum ks_cls cls);
 size_t ks_sec_extra(struct ks_elfw *w, uint64_t addr, enum ks_cls cls);
 /* File offset in the output of address @va, if a segment holds the byte. */
 bool ks_seg_off(const struct ks_elfw *w, uint64_t va, uint64_t *ret);
+
+/* symorder.c: the kernel's symbols in address order (w->order), whether
+ * any is a data symbol; and the lowest address of each of @n names (sorted
+ * here) in one pass over the table. */
+struct ksyms_error *ks_symorder_build(struct ks_elfw *w);
+void ks_symorder_lookup(const struct ks_elfw *w, const char **names, size_t n, uint64_t *ret_addr, bool *ret_found);
 
 /* regions.c: the sections of a kernel without section headers. */
 struct ksyms_error *ks_regions_build(struct ks_elfw *w, const struct ksyms_btf_info *btf);

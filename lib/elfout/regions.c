@@ -130,28 +130,40 @@ static bool add_cut(struct rctx *c, uint64_t addr, uint8_t starts, bool boundary
 	return true;
 }
 
-static bool symbol_addr(struct ksyms_table *t, const char *name, uint64_t *ret)
+/* The address ks_symorder_lookup() found for @name (names[] is sorted). */
+static bool name_addr(const char **names, const uint64_t *addr, const bool *found, size_t n, const char *name,
+		      uint64_t *ret)
 {
-	size_t pos;
-	struct ksyms_symbol s;
-
-	if (!ksyms_table_lookup_name(t, name, &pos) || !ksyms_table_by_name(t, pos, &s, NULL) || s.module)
-		return false;
-	*ret = s.addr;
-	return true;
+	/* a name that edges two regions (_stext) is there twice, found once */
+	for (size_t i = 0; i < n; i++) {
+		if (found[i] && strcmp(names[i], name) == 0) {
+			*ret = addr[i];
+			return true;
+		}
+	}
+	return false;
 }
 
 static void find_regions(struct rctx *c, const struct ksyms_btf_info *btf)
 {
 	struct ks_elfw *w = c->w;
-	bool have_btf = false;
+	enum { N = 2 * KS_ARRAY_SIZE(region_defs) };
+	const char *names[N];
+	uint64_t addr[N];
+	bool found[N], have_btf = false;
 
+	for (size_t i = 0; i < KS_ARRAY_SIZE(region_defs); i++) {
+		names[2 * i] = region_defs[i].start;
+		names[2 * i + 1] = region_defs[i].stop;
+	}
+	ks_symorder_lookup(w, names, N, addr, found);
 	for (size_t i = 0; i < KS_ARRAY_SIZE(region_defs); i++) {
 		const struct region_def *d = &region_defs[i];
 		uint64_t a, b;
-		if (!symbol_addr(w->syms, d->start, &a) || !symbol_addr(w->syms, d->stop, &b) || b < a)
+		if (!name_addr(names, addr, found, N, d->start, &a) || !name_addr(names, addr, found, N, d->stop, &b) ||
+		    b < a)
 			continue;
-		c->reg[c->nreg++] = (struct region){ d->name, a, b, d->nat };
+		c->reg[c->nreg++] = (struct region){ d->name, a & w->mask, b & w->mask, d->nat };
 		have_btf |= strcmp(d->name, ".BTF") == 0;
 		ks_debug(&w->log, "elf: region %s at 0x%llx, %llu bytes (%s .. %s)", d->name, (unsigned long long)a,
 			 (unsigned long long)(b - a), d->start, d->stop);
@@ -180,7 +192,8 @@ static struct ksyms_error *gather_cuts(struct rctx *c, const struct ksyms_btf_in
 	uint64_t last = 0;
 	bool any = false;
 
-	for (size_t pos = 0; ksyms_table_by_address(w->syms, pos, &s, NULL); pos++) {
+	for (size_t pos = 0; pos < w->norder; pos++) {
+		ks_table_get(w->syms, w->order[pos], &s);
 		if (s.type != 'A' && s.type != 'a') {
 			last = s.addr & w->mask;
 			any = true;

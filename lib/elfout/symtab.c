@@ -17,9 +17,10 @@
  * nor for the rest ('N', '?', 'u', 'g', 's', ...): such symbols are written
  * as their case says, in the section that holds them, and counted.
  *
- * Sizes are what %pS prints after the slash: up to the next higher symbol
- * (ksyms_table_lookup_addr, which follows the kernel's bounds), and never
- * past the end of the section.
+ * Sizes are what %pS prints after the slash: up to the next higher symbol,
+ * and never past the end of the section (which, for the last symbols of
+ * the text and init text, is where the kernel's _etext and _einittext
+ * bounds put it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,51 +91,45 @@ static unsigned sym_type(const struct ks_elfw *w, const struct ksyms_symbol *sym
 	return STT_NOTYPE;
 }
 
-/* Size as %pS gives it, cut at the end of the section. */
-static uint64_t sym_size(struct ks_elfw *w, const struct ksyms_symbol *s, const struct ks_osec *sec,
-			 uint64_t next)
+/* Size as %pS gives it, up to the next higher symbol (kallsyms_lookup_size_offset),
+ * cut at the end of the section. */
+static uint64_t sym_size(uint64_t addr, const struct ks_osec *sec, uint64_t next)
 {
-	struct ksyms_match m;
-	uint64_t size = next > s->addr ? next - s->addr : 0;
+	uint64_t size = next > addr ? next - addr : 0;
+	uint64_t room = sec->addr + sec->size - addr;
 
-	if (ksyms_table_lookup_addr(w->syms, s->addr, &m) && m.sym.addr == s->addr && !m.sym.module && m.size)
-		size = m.size;
-	uint64_t room = sec->addr + sec->size - s->addr;
 	return size < room ? size : room;
 }
 
 /* Place every symbol, in address order (zero-size sections come out sorted). */
 static struct ksyms_error *place(struct ks_elfw *w, struct placed *pl)
 {
-	struct ksyms_symbol s, n;
-	size_t idx, nidx;
-	bool have = ksyms_table_by_address(w->syms, 0, &s, &idx);
+	const struct ksyms_table *t = w->syms;
+	uint64_t next = 0;
 
-	for (size_t pos = 0; have; pos++) {
+	for (size_t pos = 0; pos < w->norder; pos++) {
+		size_t idx = w->order[pos];
+		uint64_t addr = t->addr[idx];
+		char type = t->type[idx];
 		/* the next higher address among the kernel's own symbols */
-		uint64_t next = 0;
-		for (size_t q = pos + 1; ksyms_table_by_address(w->syms, q, &n, &nidx); q++) {
-			if (n.addr != s.addr) {
-				next = n.addr;
-				break;
-			}
+		if (pos == 0 || addr != t->addr[w->order[pos - 1]]) {
+			size_t q = pos + 1;
+			while (q < w->norder && t->addr[w->order[q]] == addr)
+				q++;
+			next = q < w->norder ? t->addr[w->order[q]] : 0;
 		}
-		bool more = ksyms_table_by_address(w->syms, pos + 1, &n, &nidx);
-		if (!s.module && !is_abs(s.type)) {
-			enum ks_cls cls = ks_cls_of_letter(s.type);
-			size_t sec = ks_sec_find(w, s.addr, cls);
-			if (!sec && cls != CLS_NONE)
-				sec = ks_sec_extra(w, s.addr, cls);
-			if (!sec)
-				sec = ks_sec_find(w, s.addr, CLS_NONE);
-			if (!sec)
-				sec = ks_sec_extra(w, s.addr, CLS_DATA);
-			pl[idx].shndx = (uint32_t)sec;
-			pl[idx].size = sec ? sym_size(w, &s, &w->secs[sec], next) : 0;
-		}
-		s = n;
-		idx = nidx;
-		have = more;
+		if (is_abs(type))
+			continue;
+		enum ks_cls cls = ks_cls_of_letter(type);
+		size_t sec = ks_sec_find(w, addr, cls);
+		if (!sec && cls != CLS_NONE)
+			sec = ks_sec_extra(w, addr, cls);
+		if (!sec)
+			sec = ks_sec_find(w, addr, CLS_NONE);
+		if (!sec)
+			sec = ks_sec_extra(w, addr, CLS_DATA);
+		pl[idx].shndx = (uint32_t)sec;
+		pl[idx].size = sec ? sym_size(addr, &w->secs[sec], next) : 0;
 	}
 	return NULL;
 }
@@ -203,9 +198,7 @@ struct ksyms_error *ks_symtab_build(struct ks_elfw *w)
 		free(pl);
 		return &ks_enomem;
 	}
-	err = ksyms_table_prepare(w->syms);
-	if (!err)
-		err = place(w, pl);
+	err = place(w, pl);
 	if (!err)
 		err = emit(w, pl, true);
 	if (!err)

@@ -20,24 +20,6 @@ static const char usage_text[] =
 	INPUT_LIMITS_USAGE
 	"  -v, --verbose           explain what was found (twice: every candidate)\n";
 
-/* The table gives __start_BTF; without one (no kallsyms, or a damaged
- * one) the header scan still can find the BTF. */
-static struct ksyms_table *try_table(const char *path, struct input_opts *in, struct ksyms_image *img)
-{
-	struct ksyms_source_opts so = { .sz = sizeof(so), .kind = in->kind, .open = &in->open, .find = &in->find };
-	struct ksyms_table *tab = NULL;
-	struct ksyms_error *err = ksyms_table_read(img, &so, &tab);
-
-	if (err) {
-		if (verbose)
-			fprintf(stderr, "%s: '%s': no symbol table (%s): looking for the BTF header\n", progname, path,
-				ksyms_error_message(err));
-		ksyms_error_destroy(err);
-		return NULL;
-	}
-	return tab;
-}
-
 static void print_json(const char *path, const struct ksyms_btf_info *b)
 {
 	struct out o;
@@ -70,8 +52,9 @@ static int btf(const char *path, const char *out, bool force, bool json, struct 
 	int rc = open_table(path, in, &img, NULL);
 	if (rc)
 		return rc;
-	struct ksyms_table *tab = try_table(path, in, img);
-	struct ksyms_error *err = ksyms_image_btf(img, tab, &b, &data);
+	/* the library decodes the symbols for __start_BTF itself, without the
+	 * exports and checks a table from open_table() would cost */
+	struct ksyms_error *err = ksyms_image_btf(img, NULL, &in->find, &b, &data);
 	if (err) {
 		report_error(path, err);
 		rc = EXIT_BAD_INPUT;
@@ -84,7 +67,6 @@ static int btf(const char *path, const char *out, bool force, bool json, struct 
 		else
 			rc = write_output_file(out, force, data, (size_t)b.size);
 	}
-	ksyms_table_destroy(tab);
 	ksyms_image_destroy(img);
 	return rc;
 }

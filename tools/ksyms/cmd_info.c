@@ -327,7 +327,7 @@ int cmd_info(int argc, char **argv)
 	struct btf_found btf = { NULL, "not a kernel image" };
 	struct ksyms_error *err = NULL;
 	if (ksyms_table_info(tab)->source_kind == KSYMS_SOURCE_KALLSYMS) {
-		err = ksyms_image_btf(img, tab, &b, NULL);
+		err = ksyms_image_btf(img, tab, NULL, &b, NULL);
 		btf.b = err ? NULL : &b;
 		btf.why = err ? ksyms_error_message(err) : NULL;
 	}
