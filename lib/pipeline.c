@@ -281,6 +281,10 @@ struct ksyms_error *ksyms_elf_write(const struct ksyms_image *img, struct ksyms_
 				"the image was decompressed only as far as kallsyms (kallsyms_only): no ELF of a part");
 	if (!tab && !(o.symbols && ks_elf_is_elf(k->data)))
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "ksyms_elf_write needs the table decoded from the image");
+	enum ksyms_source_kind kind = tab ? ksyms_table_info(tab)->source_kind : KSYMS_SOURCE_KALLSYMS;
+	if (kind == KSYMS_SOURCE_SYSTEM_MAP || kind == KSYMS_SOURCE_PROC_KALLSYMS)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "this is a symbol list, not a kernel image: an ELF needs the "
+				"kernel's bytes (give the image, and the list as the symbols)");
 	/* BTF is a bonus: a kernel without it, or with a damaged one, still
 	 * gets its ELF */
 	struct ks_log log = { o.log, o.log_ctx, o.log_level };

@@ -58,31 +58,40 @@ struct ks_osec *ks_sec_add(struct ks_elfw *w, const char *name)
 	return s;
 }
 
-static const struct ks_elfw *sort_ctx;
+struct addr_idx {
+	uint64_t addr;
+	uint32_t idx;
+};
 
+/* By address, then index: a total order, so qsort needs no context (and
+ * no global: writers may run in several threads). */
 static int by_addr_cmp(const void *a, const void *b)
 {
-	const struct ks_osec *x = &sort_ctx->secs[*(const uint32_t *)a], *y = &sort_ctx->secs[*(const uint32_t *)b];
+	const struct addr_idx *x = a, *y = b;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 bool ks_sec_index(struct ks_elfw *w)
 {
+	struct addr_idx *tmp = malloc((w->nsecs ? w->nsecs : 1) * sizeof(*tmp));
+
 	free(w->by_addr);
 	w->nby = 0;
 	w->by_addr = malloc((w->nsecs ? w->nsecs : 1) * sizeof(*w->by_addr));
-	if (!w->by_addr)
+	if (!w->by_addr || !tmp) {
+		free(tmp);
 		return false;
+	}
 	for (size_t i = 1; i < w->nsecs; i++)
 		if (w->secs[i].cls != CLS_NONE && w->secs[i].size)
-			w->by_addr[w->nby++] = (uint32_t)i;
-	/* qsort has no context argument in C11; the writer is not shared between threads */
-	sort_ctx = w;
-	qsort(w->by_addr, w->nby, sizeof(*w->by_addr), by_addr_cmp);
-	sort_ctx = NULL;
+			tmp[w->nby++] = (struct addr_idx){ w->secs[i].addr, (uint32_t)i };
+	qsort(tmp, w->nby, sizeof(*tmp), by_addr_cmp);
+	for (size_t i = 0; i < w->nby; i++)
+		w->by_addr[i] = tmp[i].idx;
+	free(tmp);
 	return true;
 }
 

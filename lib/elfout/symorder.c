@@ -13,16 +13,36 @@
 #include "layout.h"
 #include "core/error.h"
 
-static const struct ksyms_table *cmp_table;
+struct addr_idx {
+	uint64_t addr;
+	uint32_t idx;
+};
 
+/* By address, then table order: a total order, so qsort needs no context
+ * (and no global: writers may run in several threads). */
 static int by_addr(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t ax = cmp_table->addr[x], ay = cmp_table->addr[y];
+	const struct addr_idx *x = a, *y = b;
 
-	if (ax != ay)
-		return ax < ay ? -1 : 1;
-	return (x > y) - (x < y);
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static struct ksyms_error *sort_order(struct ks_elfw *w)
+{
+	const struct ksyms_table *t = w->syms;
+	struct addr_idx *tmp = malloc((w->norder ? w->norder : 1) * sizeof(*tmp));
+
+	if (!tmp)
+		return &ks_enomem;
+	for (size_t i = 0; i < w->norder; i++)
+		tmp[i] = (struct addr_idx){ t->addr[w->order[i]], w->order[i] };
+	qsort(tmp, w->norder, sizeof(*tmp), by_addr);
+	for (size_t i = 0; i < w->norder; i++)
+		w->order[i] = tmp[i].idx;
+	free(tmp);
+	return NULL;
 }
 
 struct ksyms_error *ks_symorder_build(struct ks_elfw *w)
@@ -45,13 +65,7 @@ struct ksyms_error *ks_symorder_build(struct ks_elfw *w)
 			w->data_symbols = true;
 		w->order[w->norder++] = (uint32_t)i;
 	}
-	if (!sorted) {
-		/* qsort has no context argument in C11; a writer is never shared between threads */
-		cmp_table = t;
-		qsort(w->order, w->norder, sizeof(*w->order), by_addr);
-		cmp_table = NULL;
-	}
-	return NULL;
+	return sorted ? NULL : sort_order(w);
 }
 
 static int cmp_str(const void *a, const void *b)

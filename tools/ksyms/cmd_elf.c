@@ -74,12 +74,14 @@ static int open_output(const struct elf_args *a)
 		}
 		return STDOUT_FILENO;
 	}
-	if (stat(a->out, &out_st) == 0 && stat(a->image, &in_st) == 0 && in_st.st_dev == out_st.st_dev &&
-	    in_st.st_ino == out_st.st_ino) {
+	bool exists = stat(a->out, &out_st) == 0;
+	if (exists && stat(a->image, &in_st) == 0 && in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
 		fprintf(stderr, "%s: '%s' is the input file; not overwriting it\n", progname, a->out);
 		return -1;
 	}
-	int fd = open(a->out, O_WRONLY | O_CREAT | O_CLOEXEC | (a->force ? O_TRUNC : O_EXCL), 0666);
+	/* a device or a pipe (/dev/null, a FIFO) is written to, not replaced */
+	int how = exists && !S_ISREG(out_st.st_mode) ? 0 : a->force ? O_CREAT | O_TRUNC : O_CREAT | O_EXCL;
+	int fd = open(a->out, O_WRONLY | O_CLOEXEC | how, 0666);
 	if (fd < 0)
 		fprintf(stderr, "%s: cannot create '%s'%s: %s\n", progname, a->out,
 			errno == EEXIST ? " (use --force to overwrite it)" : "", strerror(errno));
