@@ -209,7 +209,10 @@ struct ksyms_layout {
 	uint8_t name_len_bytes;  /**< 1 = one length byte; 2 = ULEB128 1..2 bytes (6.1+) */
 	uint8_t marker_size;     /**< 4, or 8 = pointer-width markers (old 64-bit kernels) */
 	uint8_t num_syms_size;   /**< 4, or 8 = pointer-width num_syms (old 64-bit kernels) */
-	uint8_t align;           /**< label alignment: 8 on 64-bit before 7.0, else 4 */
+	/** label alignment: 8 on 64-bit before 7.0, else 4; 16 or 256 where
+	 *  ".align 4"/".align 8" meant 2^N bytes (arm, arm64, mips, powerpc,
+	 *  riscv before 5.0) */
+	uint16_t align;
 	uint8_t seqs_entry_size; /**< 3 (big-endian u24), or 4 during the 6.2 merge window */
 };
 

@@ -133,6 +133,37 @@ static void fill_locations(struct ksyms_info *info, const struct ks_found *f)
 		set_loc(info, KSYMS_TAB_SEQS_OF_NAMES, a->seqs_off, (size_t)a->seqs_entry_size * nm->num_syms);
 }
 
+/*
+ * The label alignment of a table whose gaps are longer than KS_MAX_PAD:
+ * the ".align 8"/".align 4" of kernels before 5.0 on architectures where
+ * that means 256 or 16 bytes (kallsyms.h).  256 if every table starts a
+ * multiple of it from kallsyms_names, else 16; 0 for a modern table.
+ */
+static unsigned old_alignment(const struct ksyms_info *info)
+{
+	size_t start[KSYMS_TAB_COUNT], end[KSYMS_TAB_COUNT], n = 0;
+	bool long_gap = false, all256 = true;
+	uint64_t names = info->tables[KSYMS_TAB_NAMES].offset;
+
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		const struct ksyms_table_loc *l = &info->tables[id];
+		if (!l->present)
+			continue;
+		start[n] = (size_t)l->offset;
+		end[n++] = (size_t)(l->offset + l->size);
+		all256 &= ((l->offset - names) & 255) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t next = SIZE_MAX; /* the nearest table after this one */
+		for (size_t j = 0; j < n; j++)
+			if (start[j] >= end[i] && start[j] < next)
+				next = start[j];
+		if (next != SIZE_MAX && next - end[i] > KS_MAX_PAD)
+			long_gap = true;
+	}
+	return !long_gap ? 0 : all256 ? 256 : KS_OLD_ALIGN;
+}
+
 static void fill_layout(struct ksyms_info *info, const struct ks_found *f)
 {
 	struct ksyms_layout *l = &info->layout;
@@ -154,6 +185,9 @@ static void fill_layout(struct ksyms_info *info, const struct ks_found *f)
 	info->long_names_seen = f->names.long_seen;
 	l->align = (uint8_t)(a->mode == KSYMS_ADDR_PC_RELATIVE || a->mode == KSYMS_ADDR_ABSOLUTE32 ||
 			     f->word_size == 4 ? 4 : 8);
+	unsigned old = old_alignment(info);
+	if (old)
+		l->align = (uint16_t)old;
 }
 
 /* The index of symbol @name, or -1. */
