@@ -12,6 +12,7 @@
 
 #include "kallsyms.h"
 #include "decode.h"
+#include "kernel/vamap.h"
 #include "core/overflow.h"
 
 enum { DEFAULT_MAX_SYMBOLS = 4000000, MAX_NAME_LEN = 511 };
@@ -514,6 +515,28 @@ static void fill_arch(const struct ks_ctx *ctx, struct ksyms_table *t, int word_
 	}
 }
 
+/* The banner where linux_banner says it is (a table with data symbols
+ * and a known base): no search of the megabytes before it. */
+static bool banner_by_symbol(const struct ks_ctx *ctx, const struct ksyms_table *t, size_t *ret_off, size_t *ret_len)
+{
+	struct ks_vamap m;
+	size_t off;
+
+	if (!t->info.base_known)
+		return false;
+	ks_vamap_init(&m, ctx->kernel, true, t->info.base, t->info.word_size ? t->info.word_size : 8);
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		if (n[0] != 'l' || strcmp(n, "linux_banner") != 0)
+			continue;
+		if (!ks_vamap_to_off(&m, t->addr[i], &off) || !ks_kernel_banner_at(ctx->data, off, ret_len))
+			return false;
+		*ret_off = off;
+		return true;
+	}
+	return false;
+}
+
 static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table **ret)
 {
 	struct ksyms_table *t = ks_table_new();
@@ -540,7 +563,7 @@ static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, s
 	fill_table_addresses(ctx, t, f->word_size);
 	fill_arch(ctx, t, f->word_size);
 	size_t boff, blen;
-	if (ks_kernel_banner(ctx->data, &boff, &blen) &&
+	if ((banner_by_symbol(ctx, t, &boff, &blen) || ks_kernel_banner(ctx->data, &boff, &blen)) &&
 	    !ks_table_set_banner(t, (const char *)ctx->data.p + boff, blen)) {
 		ksyms_table_destroy(t);
 		return &ks_enomem;

@@ -85,6 +85,8 @@ void ks_kernel_deinit(struct ks_kernel *k);
 
 /* The "Linux version ..." banner, if present: offset and length, else false. */
 bool ks_kernel_banner(struct span data, size_t *ret_off, size_t *ret_len);
+/* The banner's length if one starts at @at. */
+bool ks_kernel_banner_at(struct span data, size_t at, size_t *ret_len);
 
 /* arch.c: architecture names and ELF machine numbers. */
 const char *ks_arch_from_machine(uint16_t e_machine, int word_size);

@@ -105,6 +105,8 @@ void out_bytes(struct out *o, const char *s, size_t n);
 void out_str(struct out *o, const char *s);
 void out_char(struct out *o, char c);
 void out_hex(struct out *o, uint64_t v, int digits); /* zero-padded lowercase */
+/* "ADDRESS TYPE NAME\n" as /proc/kallsyms prints it (%0*lx %c %s). */
+void out_symbol_line(struct out *o, uint64_t addr, int digits, char type, const char *name);
 void out_json_string(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -42,10 +42,14 @@ static bool keep(const struct list_filter *f, const struct ksyms_symbol *s, cons
 
 static void print_text(struct out *o, const struct ksyms_symbol *s, const struct ksyms_export *x, int digits)
 {
+	if (!s->module && x->kind == KSYMS_EXPORT_NONE) {
+		out_symbol_line(o, s->addr, digits, s->type, s->name);
+		return;
+	}
+	char sep[3] = { ' ', s->type, ' ' };
+
 	out_hex(o, s->addr, digits);
-	out_char(o, ' ');
-	out_char(o, s->type);
-	out_char(o, ' ');
+	out_bytes(o, sep, 3);
 	out_str(o, s->name);
 	if (s->module) {
 		out_str(o, "\t[");
@@ -166,12 +170,13 @@ static int list(const char *path, struct input_opts *in, const struct list_filte
 	struct out o;
 	out_init(&o);
 	size_t n = ksyms_table_count(tab);
+	bool filtering = f->exports || name_filter_active(&f->names);
 	for (size_t i = 0; i < n && !o.failed; i++) {
 		struct ksyms_symbol s;
 		struct ksyms_export x = { .kind = KSYMS_EXPORT_NONE };
 		if (f->exports)
 			ksyms_table_export(tab, i, &x);
-		if (!ksyms_table_symbol(tab, i, &s) || !keep(f, &s, &x))
+		if (!ksyms_table_symbol(tab, i, &s) || (filtering && !keep(f, &s, &x)))
 			continue;
 		(json ? print_json : print_text)(&o, &s, &x, digits);
 	}

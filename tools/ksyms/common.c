@@ -379,22 +379,62 @@ void out_char(struct out *o, char c)
 		o->buf[o->len++] = c;
 }
 
+/* Two hex digits per byte value: a listing formats one address per line. */
+static const char hex_pairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* @v as exactly @digits (8 or 16) lowercase hex digits at @p, which a
+ * value needing more does not fit in: the caller checked. */
+static void hex_fixed(char *p, uint64_t v, int digits)
+{
+	for (int i = digits - 2; i >= 0; i -= 2, v >>= 8)
+		memcpy(p + i, hex_pairs + 2 * (v & 0xff), 2);
+}
+
 void out_hex(struct out *o, uint64_t v, int digits)
 {
-	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	int n = 0;
+	char buf[16];
+	int n = 16, want = digits < 16 ? digits : 16;
 
-	do {
-		tmp[n++] = hex[v & 15];
-		v >>= 4;
-	} while (v && n < 16);
-	while (n < digits && n < 16)
-		tmp[n++] = '0';
-	char rev[16];
-	for (int i = 0; i < n; i++)
-		rev[i] = tmp[n - 1 - i];
-	out_bytes(o, rev, (size_t)n);
+	/* all 16 digits, then drop leading zeros beyond @digits */
+	hex_fixed(buf, v, 16);
+	int first = 0;
+	while (first < n - want && buf[first] == '0')
+		first++;
+	out_bytes(o, buf + first, (size_t)(n - first));
+}
+
+void out_symbol_line(struct out *o, uint64_t addr, int digits, char type, const char *name)
+{
+	size_t len = strlen(name), need = (size_t)digits + 4 + len;
+
+	/* the common case in one piece: room in the buffer, an address that
+	 * fits the width (a wider one, or a long name, goes the slow way) */
+	if ((digits != 8 && digits != 16) || (digits == 8 && addr >> 32) || need > o->cap) {
+		out_hex(o, addr, digits);
+		char sep[3] = { ' ', type, ' ' };
+		out_bytes(o, sep, 3);
+		out_bytes(o, name, len);
+		out_char(o, '\n');
+		return;
+	}
+	if (o->len + need > o->cap)
+		out_flush(o);
+	char *p = o->buf + o->len;
+	hex_fixed(p, addr, digits);
+	p[digits] = ' ';
+	p[digits + 1] = type;
+	p[digits + 2] = ' ';
+	memcpy(p + digits + 3, name, len);
+	p[digits + 3 + len] = '\n';
+	o->len += need;
 }
 
 void out_json_string(struct out *o, const char *s)
