@@ -345,6 +345,49 @@ int output_finish(int rc)
 
 /* ------------------------------------------------------------------------ */
 
+static const struct option *find_long(const struct option *longopts, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(longopts[i].name) == len && strncmp(longopts[i].name, name, len) == 0)
+			return &longopts[i];
+	return NULL;
+}
+
+/* getopt_long takes any unambiguous prefix of a long option; ksyms takes
+ * the names its --help lists and no others, so that adding an option
+ * never changes what an abbreviation meant. */
+static void exact_long_options(const struct cmd_spec *spec, int argc, char **argv, const struct option *longopts,
+			       size_t n)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return;
+		if (a[0] == '-' && a[1] != '-' && a[1]) {
+			/* -xyz: a letter that takes an argument ends the cluster */
+			for (const char *p = a + 1; *p; p++) {
+				bool takes = false;
+				for (size_t k = 0; k < n; k++)
+					if (longopts[k].val == (unsigned char)*p && longopts[k].has_arg)
+						takes = true;
+				if (takes) {
+					i += !p[1];
+					break;
+				}
+			}
+			continue;
+		}
+		if (a[0] != '-' || a[1] != '-')
+			continue;
+		size_t len = strcspn(a + 2, "=");
+		const struct option *o = find_long(longopts, n, a + 2, len);
+		if (!o)
+			usage_error(spec, "unknown option '%.*s'", (int)len + 2, a);
+		if (o->has_arg && !a[2 + len])
+			i++; /* its argument */
+	}
+}
+
 int parse_options(const struct cmd_spec *spec, int argc, char **argv, struct input_opts *in,
 		  void (*fn)(void *ctx, int key, const char *arg), void *ctx)
 {
@@ -370,6 +413,7 @@ int parse_options(const struct cmd_spec *spec, int argc, char **argv, struct inp
 	}
 	longopts[l.n] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[ns] = 0;
+	exact_long_options(spec, argc, argv, longopts, l.n);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {

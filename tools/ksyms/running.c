@@ -155,7 +155,8 @@ static bool no_slide(void)
 	if (none)
 		return true;
 	char *config = running_config(&len, &path);
-	none = config && !strstr(config, "\nCONFIG_RANDOMIZE_BASE=y");
+	none = config && strncmp(config, "CONFIG_RANDOMIZE_BASE=y\n", 24) != 0 &&
+	       !strstr(config, "\nCONFIG_RANDOMIZE_BASE=y\n");
 	free(config);
 	free(path);
 	return none;
