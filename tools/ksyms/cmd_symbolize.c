@@ -245,7 +245,7 @@ static void note_slide(const struct sym_args *args, struct ksyms_table *tab, con
 	default:
 		if (ksyms_table_info(tab)->source_kind != KSYMS_SOURCE_PROC_KALLSYMS)
 			fprintf(stderr, "%s: no KASLR slide in the log (no Kernel Offset line, no frame showing "
-				"address and symbol): assuming 0; give --slide or --base if the kernel was "
+				"address and symbol): assuming 0; give --slide or --runtime-text if the kernel was "
 				"relocated\n", progname);
 	}
 }
@@ -332,6 +332,11 @@ int cmd_symbolize(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
+	/* --base was symbolize's run-time _text before it meant the load
+	 * address everywhere: say so where it cannot be the latter */
+	if (args.in.find.has_base && ksyms_table_info(tab)->source_kind != KSYMS_SOURCE_KALLSYMS)
+		fprintf(stderr, "%s: note: --base is the load address of an image, and '%s' is a symbol list; "
+			"the run-time address of _text is --runtime-text\n", progname, args.src);
 	char *buf = read_log(args.log, &len);
 	if (!buf) {
 		ksyms_table_destroy(tab);
