@@ -265,7 +265,7 @@ def hostile_json(sm, img):
 RELEASE = os.uname().release
 
 
-def fake_root(name, sm, img, kallsyms, cmdline=b'console=ttyS0\n', config=None, config_gz=None):
+def fake_root(name, sm, img, kallsyms, cmdline=b'console=ttyS0\n', config=None, config_gz=None, kptr=b'1'):
     root = path(name)
     for d in ('proc/sys/kernel', 'boot', 'sys/kernel/btf'):
         os.makedirs(os.path.join(root, d), exist_ok=True)
@@ -278,7 +278,7 @@ def fake_root(name, sm, img, kallsyms, cmdline=b'console=ttyS0\n', config=None, 
     with open(os.path.join(root, 'proc/cmdline'), 'wb') as f:
         f.write(cmdline)
     with open(os.path.join(root, 'proc/sys/kernel/kptr_restrict'), 'wb') as f:
-        f.write(b'1\n')
+        f.write(kptr + b'\n')
     with open(os.path.join(root, 'proc/version'), 'wb') as f:
         f.write(b'Linux version %s (test) #1\n' % RELEASE.encode())
     if config is not None:
@@ -362,6 +362,10 @@ def running(img_map, img):
            err)
     rc, out, err = run(['config'], {'KSYMS_SYSROOT': root})
     report(rc == 1 and not out and len(err.splitlines()) == 1, 'config with no configuration anywhere: one line', err)
+    root = fake_root('root-kptr2', None, None, hidden, kptr=b'2')
+    rc, out, err = run(['list'], {'KSYMS_SYSROOT': root})
+    report(rc == 1 and not out and b"sysctl kernel.kptr_restrict=1" in err,
+           'kptr_restrict=2: says to lower it first (root sees zeros too)', err)
 
 
 # ----------------------------------------------------------------------------

@@ -162,17 +162,22 @@ static bool no_slide(void)
 	return none;
 }
 
-/* "kernel.kptr_restrict=1", or "" when it cannot be read. */
-static void kptr_restrict(char *buf, size_t len)
+/* " (kernel.kptr_restrict=1)", or "" when it cannot be read; and how to
+ * get permission: with 2 even root sees zeros until it is lowered. */
+static const char *kptr_restrict(char *buf, size_t len)
 {
 	char *p = sys_path("/proc/sys/kernel/kptr_restrict");
 	char *v = slurp(p, NULL);
+	const char *how = "run as root (or with CAP_SYSLOG)";
 
 	free(p);
 	buf[0] = 0;
 	if (v && v[0] >= '0' && v[0] <= '9')
 		snprintf(buf, len, " (kernel.kptr_restrict=%c)", v[0]);
+	if (v && v[0] == '2')
+		how = "run as root after 'sysctl kernel.kptr_restrict=1'";
 	free(v);
+	return how;
 }
 
 int open_running_table(struct input_opts *in, bool need_runtime, struct ksyms_table **ret_tab, char **ret_path)
@@ -194,22 +199,21 @@ int open_running_table(struct input_opts *in, bool need_runtime, struct ksyms_ta
 		}
 		ksyms_table_destroy(tab);
 	}
-	kptr_restrict(why, sizeof(why));
+	const char *how = kptr_restrict(why, sizeof(why));
 	char *img = running_image();
 	if (!img) {
 		fprintf(stderr,
 			"%s: %s: kernel addresses are hidden from this user%s and no image of the running kernel %s "
-			"is readable (/boot/vmlinuz-%s, /lib/modules/%s/vmlinuz): run as root (or with CAP_SYSLOG), "
-			"or name a source\n",
-			progname, proc, why, running_release(), running_release(), running_release());
+			"is readable (/boot/vmlinuz-%s, /lib/modules/%s/vmlinuz): %s, or name a source\n",
+			progname, proc, why, running_release(), running_release(), running_release(), how);
 		free(proc);
 		return EXIT_BAD_INPUT;
 	}
 	if (need_runtime && !no_slide()) {
 		fprintf(stderr,
 			"%s: %s: kernel addresses are hidden from this user%s, and the KASLR slide of %s is not "
-			"shown: run as root (or with CAP_SYSLOG), or name the image to get link-time addresses\n",
-			progname, proc, why, img);
+			"shown: %s, or name the image to get link-time addresses\n",
+			progname, proc, why, img, how);
 		free(proc);
 		free(img);
 		return EXIT_BAD_INPUT;
