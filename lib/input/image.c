@@ -166,7 +166,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 			break;
 		if (depth >= max_depth) {
 			ks_buf_free(&u.out);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "containers nested more than %u deep", max_depth);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "containers nested more than %u deep (see --max-depth)", max_depth);
 		}
 		struct layer *l = add_layer(img);
 		if (!l) {
@@ -278,7 +278,7 @@ static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint
 		b.len += (size_t)n;
 		if (b.len > cap) {
 			ks_buf_free(&b);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "larger than the %llu-byte limit", (unsigned long long)cap);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "larger than the %llu-byte limit (see --max-output)", (unsigned long long)cap);
 		}
 	}
 	*ret = b.p;

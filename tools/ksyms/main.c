@@ -75,5 +75,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return commands[found].fn(argc - i, argv + i);
+	return output_finish(commands[found].fn(argc - i, argv + i));
 }
