@@ -428,8 +428,11 @@ static struct ksyms_error *window_from_vmcoreinfo(struct ks_dump *d, uint64_t ma
 	if (strcmp(d->arch, "arm64") == 0 && ks_vmci_num(&d->vmci, "kimage_voffset", &v) &&
 	    ks_vmci_symbol(&d->vmci, "_stext", &stext)) {
 		uint64_t hpa, size;
-		if (!arm64_header_before(d, stext - v, 2ull << 20, &hpa, &size))
+		if (!arm64_header_before(d, stext - v, 2ull << 20, &hpa, &size)) {
+			ks_info(d->log, "dump: no arm64 Image header before _stext (physical 0x%llx)",
+				(unsigned long long)(stext - v));
 			return NULL;
+		}
 		if ((err = window_physical(d, hpa, clamp_window(size, max_window))))
 			return err;
 		d->va_known = true;
@@ -529,6 +532,26 @@ static void scan_for_kernel(struct ks_dump *d, struct scan *s)
 		(unsigned long long)(s->bytes >> 20), s->vmci_found ? "found" : "no", s->nanchors);
 }
 
+/* The architecture, when the headers did not say (a QEMU kdump header's
+ * utsname is empty; raw memory and LiME have none): VMCOREINFO's
+ * architecture-specific lines name it. */
+static void arch_from_vmcoreinfo(struct ks_dump *d)
+{
+	uint64_t v;
+
+	if (d->arch || !d->vmci.text)
+		return;
+	if (ks_vmci_symbol(&d->vmci, "init_top_pgt", &v)) {
+		d->arch = "x86_64";
+		d->word_size = 8;
+		d->arch_from_vmci = true;
+	} else if (ks_vmci_num(&d->vmci, "kimage_voffset", &v)) {
+		d->arch = "arm64";
+		d->word_size = 8;
+		d->arch_from_vmci = true;
+	}
+}
+
 static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, bool raw)
 {
 	struct scan *s = calloc(1, sizeof(*s));
@@ -539,6 +562,7 @@ static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, b
 		return &ks_enomem;
 	if (!d->vmci.text)
 		scan_for_kernel(d, s);
+	arch_from_vmcoreinfo(d);
 	if (raw && !d->vmci.text) {
 		free(s);
 		return ks_error(KSYMS_ERR_NOT_FOUND, "no VMCOREINFO in raw data: not taken for memory");
@@ -601,22 +625,8 @@ struct ksyms_error *ks_dump_open(struct span file, const struct ks_dump_opts *o,
 	} else {
 		err = ks_dump_raw_open(d);
 	}
-	if (!err && d->vmci.text && !d->arch) {
-		uint64_t v;
-		if (ks_vmci_symbol(&d->vmci, "init_top_pgt", &v))
-			d->arch = "x86_64";
-		else if (ks_vmci_num(&d->vmci, "kimage_voffset", &v))
-			d->arch = "arm64";
-	}
 	if (!err)
 		err = find_kernel(d, o->max_window ? o->max_window : DEFAULT_WINDOW, o->raw);
-	if (!err && !d->arch && d->vmci.text) {
-		uint64_t v;
-		if (ks_vmci_symbol(&d->vmci, "init_top_pgt", &v))
-			d->arch = "x86_64";
-		else if (ks_vmci_num(&d->vmci, "kimage_voffset", &v))
-			d->arch = "arm64";
-	}
 	if (err) {
 		ks_dump_destroy(d);
 		return err;
@@ -635,8 +645,8 @@ struct ksyms_error *ks_dump_kernel(struct ks_dump *d, struct ks_kernel *k)
 		return err;
 	if (d->arch && (!k->arch || strcmp(k->format, "raw") == 0)) {
 		k->arch = d->arch;
-		k->arch_source = d->vmci.text && !d->e_machine && !d->kd.utsname_machine[0] ? "VMCOREINFO"
-				 : d->e_machine ? "the dump's ELF header" : "the dump's header";
+		k->arch_source = d->arch_from_vmci ? "VMCOREINFO" : d->e_machine ? "the dump's ELF header"
+									     : "the dump's header";
 	}
 	if (!k->word_size && d->word_size && d->arch)
 		k->word_size = d->word_size;

@@ -93,6 +93,7 @@ struct ks_dump {
 	/* what the headers and notes state */
 	uint16_t e_machine;
 	const char *arch;          /* "x86_64", "arm64", ... or NULL */
+	bool arch_from_vmci;
 	int word_size;
 	bool be;
 	uint64_t page_size;

@@ -203,8 +203,11 @@ struct ksyms_error *ks_dump_kdump_open(struct ks_dump *d)
 	d->is_kdump = true;
 	d->page_size = bs;
 	d->format = "kdump-compressed";
+	/* QEMU's x86 CPU notes name it; otherwise either tool may have
+	 * written it (QEMU always flattened, makedumpfile with -F) */
 	if (!d->producer)
-		d->producer = d->cpus ? "QEMU dump-guest-memory" : "makedumpfile";
+		d->producer = d->cpus ? "QEMU dump-guest-memory" : d->flat ? "QEMU dump-guest-memory or makedumpfile -F"
+									  : "makedumpfile";
 	return NULL;
 }
 
