@@ -596,6 +596,29 @@ out:
 	return err;
 }
 
+/* The public summary (ksyms_image_dump()). */
+static void fill_public(struct ks_dump *d)
+{
+	const char *s;
+	size_t n;
+
+	d->pub = (struct ksyms_dump_info){
+		.format = d->format,
+		.producer = d->producer,
+		.vmcoreinfo_source = d->vmci.text ? d->vmci_source : NULL,
+		.va_source = d->va_known ? d->va_source : NULL,
+		.kernel_pa = d->kernel_pa,
+		.missing = d->missing,
+	};
+	if (ks_vmci_get(&d->vmci, "OSRELEASE", &s, &n)) {
+		n = n < sizeof(d->osrelease) - 1 ? n : sizeof(d->osrelease) - 1;
+		memcpy(d->osrelease, s, n);
+		d->osrelease[n] = 0;
+		d->pub.osrelease = d->osrelease;
+	}
+	d->pub.has_kernel_offset = ks_vmci_number(&d->vmci, "KERNELOFFSET", &d->pub.kernel_offset);
+}
+
 struct ksyms_error *ks_dump_open(struct span file, const struct ks_dump_opts *o, struct ks_dump **ret)
 {
 	struct ks_dump *d = calloc(1, sizeof(*d));
@@ -633,6 +656,7 @@ struct ksyms_error *ks_dump_open(struct span file, const struct ks_dump_opts *o,
 	}
 	ks_dump_off_to_pa(d, 0, &d->kernel_pa);
 	describe(d);
+	fill_public(d);
 	*ret = d;
 	return NULL;
 }
@@ -677,6 +701,7 @@ struct ksyms_error *ks_dump_kernel(struct ks_dump *d, struct ks_kernel *k)
 	k->dump = &d->facts;
 	return NULL;
 }
+
 
 void ks_dump_destroy(struct ks_dump *d)
 {

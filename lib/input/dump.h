@@ -117,6 +117,8 @@ struct ks_dump {
 	uint64_t missing;          /* bytes of the window the dump does not hold (read as zero) */
 	uint64_t kernel_pa;        /* physical address of data offset 0 */
 	struct ks_dump_facts facts;
+	struct ksyms_dump_info pub;
+	char osrelease[65];
 	char facts_where[160];
 
 	/* page-table walking (dump_mmu.c) */

@@ -447,6 +447,16 @@ bool ks_image_stopped_early(const struct ksyms_image *img)
 	return img->stopped_early;
 }
 
+const struct ksyms_dump_info *ksyms_image_dump(const struct ksyms_image *img)
+{
+	return img && img->dump ? &img->dump->pub : NULL;
+}
+
+bool ksyms_image_paddr(const struct ksyms_image *img, uint64_t offset, uint64_t *ret)
+{
+	return img && img->dump && ks_dump_off_to_pa(img->dump, offset, ret);
+}
+
 struct ks_dump *ks_image_dump(const struct ksyms_image *img)
 {
 	return img->dump;
