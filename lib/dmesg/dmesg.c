@@ -59,16 +59,31 @@ struct ksyms_dmesg {
 	char *pool;
 	size_t pool_len, pool_cap;
 	size_t skipped;
-	char source[192];
+	char source[256];
 	char partial[192];
 };
 
-static bool rd(struct ks_dump *d, uint64_t va, void *buf, size_t len)
+/* Memory as the log reader sees it: the dump, and when the dump stated no
+ * virtual addresses, the window at the base the decoder inferred. */
+struct mem {
+	struct ks_dump *d;
+	bool has_base;
+	uint64_t base;
+	struct span window;
+};
+
+static bool rd(struct mem *d, uint64_t va, void *buf, size_t len)
 {
-	return ks_dump_read_va(d, va, buf, len);
+	const uint8_t *p = d->has_base && va >= d->base && va - d->base <= d->window.len
+				   ? span_at(d->window, (size_t)(va - d->base), len) : NULL;
+	if (p) {
+		memcpy(buf, p, len);
+		return true;
+	}
+	return ks_dump_read_va(d->d, va, buf, len);
 }
 
-static bool rd64(struct ks_dump *d, uint64_t va, bool be, uint64_t *ret)
+static bool rd64(struct mem *d, uint64_t va, bool be, uint64_t *ret)
 {
 	uint8_t b[8];
 
@@ -78,7 +93,7 @@ static bool rd64(struct ks_dump *d, uint64_t va, bool be, uint64_t *ret)
 	return true;
 }
 
-static bool rd32(struct ks_dump *d, uint64_t va, bool be, uint32_t *ret)
+static bool rd32(struct mem *d, uint64_t va, bool be, uint32_t *ret)
 {
 	uint8_t b[4];
 
@@ -168,7 +183,7 @@ static bool block(const struct ring *r, uint64_t begin, uint64_t next, uint64_t 
 }
 
 /* Read the records; how many were readable.  @dry: only count. */
-static size_t read_records(struct ks_dump *dp, const struct ring *r, const struct layout *l, bool be,
+static size_t read_records(struct mem *dp, const struct ring *r, const struct layout *l, bool be,
 			   struct ksyms_dmesg *m, bool dry, bool *ret_nomem)
 {
 	uint64_t id_mask = r->long_bits == 64 ? ~(3ull << 62) : ~(3ull << 30) & 0xffffffffull;
@@ -246,7 +261,7 @@ static size_t read_records(struct ks_dump *dp, const struct ring *r, const struc
 	return (size_t)ok;
 }
 
-static bool read_ring(struct ks_dump *dp, uint64_t prb, const struct layout *l, bool be, unsigned long_bits,
+static bool read_ring(struct mem *dp, uint64_t prb, const struct layout *l, bool be, unsigned long_bits,
 		      struct ring *r)
 {
 	uint32_t cbits, sbits;
@@ -278,7 +293,7 @@ static void finish(struct ksyms_dmesg *m)
 struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct ksyms_table *tab,
 				     struct ksyms_dmesg **ret)
 {
-	struct ks_dump *dp = img ? ks_image_dump(img) : NULL;
+	struct ks_dump *dump = img ? ks_image_dump(img) : NULL;
 	const struct ks_kernel *k = img ? ks_image_kernel(img) : NULL;
 	struct layout l = DEFAULTS;
 	uint64_t prb_sym = 0, prb;
@@ -287,20 +302,28 @@ struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct
 
 	if (!img || !ret)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_dmesg_read");
-	if (!dp)
+	if (!dump)
 		return ks_error(KSYMS_ERR_NOT_FOUND, "not a memory dump: a kernel file holds no log");
+	struct mem mem = { .d = dump, .window = dump->data }, *dp = &mem;
+	if (!dump->va_known && tab && tab->info.base_known) {
+		mem.has_base = true;
+		mem.base = tab->info.base;
+	}
 	be = k->byte_order == KSYMS_ENDIAN_BIG;
 	unsigned long_bits = k->word_size == 4 ? 32 : 64;
 	if (long_bits == 32) {
 		l.descs = 4;
 		l.infos = 8;
 	}
-	const struct ks_vmcoreinfo *v = dp->vmci.text ? &dp->vmci : NULL;
+	const struct ks_vmcoreinfo *v = dump->vmci.text ? &dump->vmci : NULL;
 	const char *src = "the printk ring buffer's layout as 5.10-7.x have it, prb from the kallsyms table";
 	if (v && ks_vmci_symbol(v, "prb", &prb_sym) && layout_from_vmcoreinfo(v, &l))
 		src = "VMCOREINFO (SYMBOL(prb), OFFSET(printk_ringbuffer...), SIZE(printk_info))";
-	else if (tab && ksyms_table_lookup_name((struct ksyms_table *)tab, "prb", &pos))
-		prb_sym = tab->addr[pos];
+	else if (tab && ksyms_table_lookup_name((struct ksyms_table *)tab, "prb", &pos)) {
+		struct ksyms_symbol sym;
+		if (ksyms_table_by_name((struct ksyms_table *)tab, pos, &sym, NULL))
+			prb_sym = sym.addr;
+	}
 	if (!prb_sym) {
 		if (v && ks_vmci_symbol(v, "log_buf", &prb_sym))
 			return ks_error(KSYMS_ERR_UNSUPPORTED,
@@ -312,11 +335,18 @@ struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct
 	if (!rd64(dp, prb_sym, be, &prb) || (long_bits == 32 && (prb &= 0xffffffffull, false)))
 		return ks_error(KSYMS_ERR_NOT_FOUND, "prb at 0x%llx is not in the dump's memory",
 				(unsigned long long)prb_sym);
-	struct ring r;
-	if (!read_ring(dp, prb, &l, be, long_bits, &r))
+	struct ring r = { 0 };
+	bool vmci_layout = v && strncmp(src, "VMCOREINFO", 10) == 0;
+	/* prb_desc_ring grew a last_finalized_seq (40 -> 48 bytes) after 5.10 */
+	if (!read_ring(dp, prb, &l, be, long_bits, &r) && !vmci_layout) {
+		l.text_ring = 40;
+		if (!read_ring(dp, prb, &l, be, long_bits, &r))
+			l.text_ring = 48;
+	}
+	if (!r.count)
 		return ks_error(KSYMS_ERR_BAD_DATA, "the printk ring buffer at 0x%llx (prb) is not readable or not one",
 				(unsigned long long)prb);
-	if (!v || strncmp(src, "VMCOREINFO", 10) != 0) {
+	if (!vmci_layout) {
 		/* the size of printk_info: the one that reads records */
 		static const uint64_t sizes[] = { 112, 88 };
 		size_t best = 0;

@@ -33,6 +33,7 @@ enum {
 	SCAN_PAGE = 4096,
 	VMCI_MAX = 4096, /* VMCOREINFO_BYTES: one page */
 	MAX_ANCHORS = 8,
+	MAX_CANDIDATES = 4096, /* digit runs checked; the rest of a hostile dump's are ignored */
 };
 static const uint64_t DEFAULT_WINDOW = 256ull << 20;
 static const uint64_t X86_START_KERNEL_MAP = 0xffffffff80000000ull;
@@ -205,6 +206,8 @@ struct scan {
 	uint8_t vmci[VMCI_MAX];
 	size_t vmci_len;
 	uint64_t bytes;
+	size_t candidates;
+	uint8_t *page;
 };
 
 static void scan_page_start(struct scan *s, const uint8_t *p, size_t avail, uint64_t pa)
@@ -222,14 +225,71 @@ static void scan_page_start(struct scan *s, const uint8_t *p, size_t avail, uint
 	s->vmci_found = true;
 }
 
-static void scan_block(struct scan *s, struct span b, uint64_t pa)
+/*
+ * Whether the digit run at physical @pa is inside a kallsyms_token_table:
+ * the "0" token is entry 48, so 48 strings back is the table's start, 256
+ * strings on its end, and kallsyms_token_index (256 ascending u16 from 0,
+ * one per string) follows within the alignment padding.  Copies of a
+ * table's bytes elsewhere (a page cache, a second kernel) fail nothing
+ * here, but nor would they decode any worse.
+ */
+static bool anchor_is_token_table(struct ks_dump *d, uint64_t pa)
+{
+	enum { BEFORE = 48 * 33, AFTER = 8192 };
+	uint8_t *b = malloc(BEFORE + AFTER);
+	uint64_t missing = 0, start = pa > BEFORE ? pa - BEFORE : 0;
+	bool ok = false;
+
+	if (!b)
+		return false;
+	size_t at = (size_t)(pa - start), len = (size_t)(pa - start) + AFTER;
+	if (!ks_dump_read_pa(d, start, b, len, &missing))
+		goto out;
+	struct span s = span_make(b, len, start);
+	/* back over 48 strings: each ends with the NUL before the next */
+	size_t t = at;
+	for (int i = 0; i < 48; i++) {
+		if (t < 2 || s.p[t - 1] != 0)
+			goto out;
+		size_t q = t - 1;
+		while (q > 0 && s.p[q - 1] >= 0x20 && s.p[q - 1] < 0x7f && t - 1 - q < 64)
+			q--;
+		if (q == t - 1)
+			goto out; /* an empty token: codes below '0' are never empty in practice */
+		t = q;
+	}
+	size_t e = t, offs[256];
+	for (int i = 0; i < 256; i++) {
+		size_t n = span_strnlen(s, e, 64);
+		if (n == SIZE_MAX)
+			goto out;
+		offs[i] = e - t;
+		e += n + 1;
+	}
+	for (size_t pad = 0; pad < 8 && !ok; pad++) {
+		size_t idx = e + pad;
+		bool good = true;
+		for (int i = 0; i < 256 && good; i++) {
+			uint16_t v;
+			good = span_u16(s, idx + 2 * (size_t)i, d->be, &v) && v == offs[i];
+		}
+		ok = good;
+	}
+out:
+	free(b);
+	return ok;
+}
+
+static void scan_block(struct ks_dump *d, struct scan *s, struct span b, uint64_t pa)
 {
 	s->bytes += b.len;
 	for (size_t off = (size_t)((SCAN_PAGE - pa % SCAN_PAGE) % SCAN_PAGE); off < b.len; off += SCAN_PAGE)
 		scan_page_start(s, b.p + off, b.len - off, pa + off);
 	size_t from = 0, at;
 	while (s->nanchors < MAX_ANCHORS && (at = span_find(b, from, DIGITS, sizeof(DIGITS))) != SIZE_MAX) {
-		s->anchors[s->nanchors++] = pa + at;
+		s->candidates++;
+		if (s->candidates <= MAX_CANDIDATES && anchor_is_token_table(d, pa + at))
+			s->anchors[s->nanchors++] = pa + at;
 		from = at + 1;
 	}
 }
@@ -246,7 +306,7 @@ static void scan_memory(struct ks_dump *d, struct scan *s)
 			const struct ks_dump_range *r = &d->ranges[i];
 			struct span b;
 			if (r->file_size && span_sub(d->file, (size_t)r->file_off, (size_t)r->file_size, &b))
-				scan_block(s, b, r->pa);
+				scan_block(d, s, b, r->pa);
 		}
 		return;
 	}
@@ -254,7 +314,11 @@ static void scan_memory(struct ks_dump *d, struct scan *s)
 		const uint8_t *page;
 		bool miss;
 		if (ks_kdump_read_page(d, pfn, &page, &miss))
-			scan_block(s, span_make(page, d->kd.block_size, 0), pfn * d->kd.block_size);
+		{
+			/* the check may read other pages: scan a copy */
+			memcpy(s->page, page, d->kd.block_size);
+			scan_block(d, s, span_make(s->page, d->kd.block_size, 0), pfn * d->kd.block_size);
+		}
 	}
 }
 
@@ -320,9 +384,17 @@ static struct ksyms_error *window_physical(struct ks_dump *d, uint64_t pa, uint6
 }
 
 /* Does the window hold what a kernel's kallsyms must (the digit tokens)? */
-static bool window_has_tables(const struct ks_dump *d)
+static bool window_has_tables(struct ks_dump *d)
 {
-	return span_find(d->data, 0, DIGITS, sizeof(DIGITS)) != SIZE_MAX;
+	size_t from = 0, at;
+	uint64_t pa;
+
+	for (int i = 0; i < 16 && (at = span_find(d->data, from, DIGITS, sizeof(DIGITS))) != SIZE_MAX; i++) {
+		if (ks_dump_off_to_pa(d, at, &pa) && anchor_is_token_table(d, pa))
+			return true;
+		from = at + 1;
+	}
+	return false;
 }
 
 /* x86-64: the kernel image's mapping in the page tables.  Runs with the
@@ -560,10 +632,16 @@ static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, b
 
 	if (!s)
 		return &ks_enomem;
+	s->page = d->is_kdump ? malloc(d->kd.block_size) : NULL;
+	if (d->is_kdump && !s->page) {
+		free(s);
+		return &ks_enomem;
+	}
 	if (!d->vmci.text)
 		scan_for_kernel(d, s);
 	arch_from_vmcoreinfo(d);
 	if (raw && !d->vmci.text) {
+		free(s->page);
 		free(s);
 		return ks_error(KSYMS_ERR_NOT_FOUND, "no VMCOREINFO in raw data: not taken for memory");
 	}
@@ -575,6 +653,20 @@ static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, b
 			reset_window(d);
 			ok = false;
 		}
+	}
+	if (!ok && d->arch && strcmp(d->arch, "x86_64") == 0 && mmu_setup(d)) {
+		/* the page tables of the CPU state: the kernel map, as with VMCOREINFO */
+		if ((err = window_x86_pgtable(d, d->mmu_root, d->mmu_levels, false, 0, max_window, &ok)))
+			goto out;
+		if (!ok && (d->cr3 & 0x1000) &&
+		    (err = window_x86_pgtable(d, d->mmu_root & ~0x1000ull, d->mmu_levels, false, 0, max_window, &ok)))
+			goto out;
+		if (ok && !window_has_tables(d)) {
+			reset_window(d);
+			ok = false;
+		}
+		if (ok)
+			d->va_source = "the kernel's page tables (CR3 of the CPU state QEMU recorded)";
 	}
 	if (!ok && !s->bytes) {
 		s->want_vmci = false;
@@ -592,6 +684,7 @@ static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, b
 		err = ks_error(KSYMS_ERR_NOT_FOUND, "%s: no kernel found in the dump's memory (no VMCOREINFO that "
 				"leads to one, no kallsyms tables)", d->format);
 out:
+	free(s->page);
 	free(s);
 	return err;
 }
