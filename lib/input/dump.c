@@ -144,6 +144,14 @@ bool ks_dump_off_to_pa(const struct ks_dump *d, uint64_t off, uint64_t *ret)
 	return false;
 }
 
+/* Physical memory for the page-table walker: every byte there, or false. */
+static bool read_all_pa(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	uint64_t missing = 0;
+
+	return ks_dump_read_pa(ctx, pa, buf, len, &missing) && !missing;
+}
+
 /* x86-64: the page tables, from VMCOREINFO's init_top_pgt or CR3. */
 static bool mmu_setup(struct ks_dump *d)
 {
@@ -181,7 +189,8 @@ bool ks_dump_read_va(struct ks_dump *d, uint64_t va, void *buf, size_t len)
 		return false;
 	while (len) {
 		uint64_t pa, size;
-		if (!ks_mmu_x86_translate(d, d->mmu_root, d->mmu_levels, va, &pa, &size))
+		struct ks_pa_reader rd = { read_all_pa, d };
+		if (!ks_mmu_x86_translate(&rd, d->mmu_root, d->mmu_levels, va, &pa, &size))
 			return false;
 		size_t n = size < len ? (size_t)size : len;
 		uint64_t missing = 0;
@@ -411,7 +420,8 @@ static struct ksyms_error *window_x86_pgtable(struct ks_dump *d, uint64_t root, 
 	*ret_ok = false;
 	if (!runs)
 		return &ks_enomem;
-	n = ks_mmu_x86_kernel_map(d, root, levels, runs, MAX_RUNS);
+	struct ks_pa_reader rd = { read_all_pa, d };
+	n = ks_mmu_x86_kernel_map(&rd, root, levels, runs, MAX_RUNS);
 	for (size_t i = 0; i < n; i++) {
 		if (have_pa ? pa_in - runs[i].pa < runs[i].size
 			    : pick == SIZE_MAX || runs[i].size > runs[pick].size)

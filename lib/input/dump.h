@@ -180,11 +180,16 @@ struct ksyms_error *ks_dump_raw_open(struct ks_dump *d);
 void ks_dump_sort_ranges(struct ks_dump *d);
 /* Parse ELF notes in [off, off+len) of the file (ELF cores and kdump headers). */
 void ks_dump_parse_notes(struct ks_dump *d, struct span notes);
-/* dump_mmu.c: x86-64 page tables from @root (a physical address). */
-bool ks_mmu_x86_translate(struct ks_dump *d, uint64_t root, int levels, uint64_t va, uint64_t *ret_pa,
+/* dump_mmu.c: x86-64 page tables from @root (a physical address), read
+ * through @d (all of the bytes asked for, or false). */
+struct ks_pa_reader {
+	bool (*read)(void *ctx, uint64_t pa, void *buf, size_t len);
+	void *ctx;
+};
+bool ks_mmu_x86_translate(const struct ks_pa_reader *d, uint64_t root, int levels, uint64_t va, uint64_t *ret_pa,
 			  uint64_t *ret_size);
 /* The kernel image mapping (__START_KERNEL_map .. the top): contiguous
  * runs (va, pa, size) in @ret (up to @max); their count. */
-size_t ks_mmu_x86_kernel_map(struct ks_dump *d, uint64_t root, int levels, struct ks_map_run *ret, size_t max);
+size_t ks_mmu_x86_kernel_map(const struct ks_pa_reader *d, uint64_t root, int levels, struct ks_map_run *ret, size_t max);
 
 #endif

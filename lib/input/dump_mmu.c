@@ -16,12 +16,11 @@ static const uint64_t ADDR_MASK = 0x000ffffffffff000ull;
 /* __START_KERNEL_map and KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h) */
 static const uint64_t START_KERNEL_MAP = 0xffffffff80000000ull, KERNEL_IMAGE_SIZE = 1ull << 30;
 
-static bool entry(struct ks_dump *d, uint64_t table, unsigned idx, uint64_t *ret)
+static bool entry(const struct ks_pa_reader *d, uint64_t table, unsigned idx, uint64_t *ret)
 {
 	uint8_t b[8];
-	uint64_t missing = 0;
 
-	if (!ks_dump_read_pa(d, (table & ADDR_MASK) + idx * 8, b, 8, &missing) || missing)
+	if (!d->read(d->ctx, (table & ADDR_MASK) + idx * 8, b, 8))
 		return false;
 	*ret = load64(b, false);
 	return true;
@@ -29,7 +28,7 @@ static bool entry(struct ks_dump *d, uint64_t table, unsigned idx, uint64_t *ret
 
 /* Walk down to the entry for @va at level @stop (1: page table entry, 2:
  * page directory); *ret_level says where a large page ended the walk. */
-static bool walk(struct ks_dump *d, uint64_t root, int levels, uint64_t va, int stop, uint64_t *ret, int *ret_level)
+static bool walk(const struct ks_pa_reader *d, uint64_t root, int levels, uint64_t va, int stop, uint64_t *ret, int *ret_level)
 {
 	uint64_t table = root, e = 0;
 
@@ -49,7 +48,7 @@ static bool walk(struct ks_dump *d, uint64_t root, int levels, uint64_t va, int 
 	return true;
 }
 
-bool ks_mmu_x86_translate(struct ks_dump *d, uint64_t root, int levels, uint64_t va, uint64_t *ret_pa,
+bool ks_mmu_x86_translate(const struct ks_pa_reader *d, uint64_t root, int levels, uint64_t va, uint64_t *ret_pa,
 			  uint64_t *ret_size)
 {
 	uint64_t e;
@@ -76,7 +75,7 @@ static void add_run(struct ks_map_run *runs, size_t *n, size_t max, uint64_t va,
 		runs[(*n)++] = (struct ks_map_run){ va, pa, size };
 }
 
-size_t ks_mmu_x86_kernel_map(struct ks_dump *d, uint64_t root, int levels, struct ks_map_run *ret, size_t max)
+size_t ks_mmu_x86_kernel_map(const struct ks_pa_reader *d, uint64_t root, int levels, struct ks_map_run *ret, size_t max)
 {
 	size_t n = 0;
 
@@ -92,8 +91,7 @@ size_t ks_mmu_x86_kernel_map(struct ks_dump *d, uint64_t root, int levels, struc
 			continue;
 		}
 		uint8_t pt[4096];
-		uint64_t missing = 0;
-		if (!ks_dump_read_pa(d, e & ADDR_MASK, pt, sizeof(pt), &missing) || missing)
+		if (!d->read(d->ctx, e & ADDR_MASK, pt, sizeof(pt)))
 			continue;
 		for (unsigned i = 0; i < 512; i++) {
 			uint64_t pte = load64(pt + i * 8, false);
