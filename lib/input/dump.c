@@ -33,6 +33,7 @@ enum {
 	SCAN_PAGE = 4096,
 	VMCI_MAX = 4096, /* VMCOREINFO_BYTES: one page */
 	MAX_ANCHORS = 8,
+	SCAN_CHUNK = 4 << 20,
 	MAX_CANDIDATES = 4096, /* digit runs checked; the rest of a hostile dump's are ignored */
 };
 static const uint64_t DEFAULT_WINDOW = 256ull << 20;
@@ -313,9 +314,16 @@ static void scan_memory(struct ks_dump *d, struct scan *s)
 	if (!d->is_kdump) {
 		for (size_t i = 0; i < d->nranges && !scan_done(s); i++) {
 			const struct ks_dump_range *r = &d->ranges[i];
-			struct span b;
-			if (r->file_size && span_sub(d->file, (size_t)r->file_off, (size_t)r->file_size, &b))
-				scan_block(d, s, b, r->pa);
+			/* in chunks, so that the scan stops where VMCOREINFO is
+			 * (a chunk boundary can split a digit run: the next
+			 * chunk starts a little before it) */
+			for (uint64_t at = 0; at < r->file_size && !scan_done(s); at += SCAN_CHUNK) {
+				uint64_t back = at ? 32 : 0, len = r->file_size - at + back;
+				struct span b;
+				len = len < SCAN_CHUNK + back ? len : SCAN_CHUNK + back;
+				if (span_sub(d->file, (size_t)(r->file_off + at - back), (size_t)len, &b))
+					scan_block(d, s, b, r->pa + at - back);
+			}
 		}
 		return;
 	}
