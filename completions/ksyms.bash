@@ -13,7 +13,7 @@ _ksyms()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-v --verbose --version -h --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "info list addr2sym sym2addr config diff check-map symbolize gen extract" -- "$cur"))
+			COMPREPLY=($(compgen -W "info list addr2sym sym2addr config diff check-map dmesg symbolize gen extract" -- "$cur"))
 		fi
 		return
 	fi
@@ -46,6 +46,10 @@ _ksyms()
 	check-map)
 		opts="-k --kallsyms -j --json -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"
 		args=(-k --kallsyms -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
+		;;
+	dmesg)
+		opts="-S --symbolize --caller -r --raw -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"
+		args=(-o --output --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
 		;;
 	symbolize)
 		opts="--slide --runtime-text --replace -j --json -q --quiet -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"

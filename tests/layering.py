@@ -7,7 +7,7 @@ each undefined symbol is matched to the object that defines it,
 and the calls between folders must follow the house of lib/README.md:
 
     entry (lib/*.c)
-      -> source, symbolize, exports, verify, gen, config
+      -> source, symbolize, exports, verify, gen, config, dmesg
       -> kallsyms
       -> input, table
       -> kernel, decompress
@@ -41,7 +41,8 @@ ALLOWED = {
     'verify': ['kernel', 'table'],
     'gen': ['kernel', 'kallsyms'],
     'config': ['input', 'decompress', 'kernel'],
-    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'kallsyms', 'input', 'table'],
+    'dmesg': ['input', 'kernel', 'table'],
+    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'dmesg', 'kallsyms', 'input', 'table'],
 }
 
 

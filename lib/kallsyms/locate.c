@@ -450,7 +450,7 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	t->base_src = k->nsegs ? KS_BASE_SRC_ELF : base.known ? base.kind : KS_BASE_SRC_NONE;
 	t->info.base_known = base.known || k->nsegs;
 	t->info.base = base.base & (f->word_size == 4 ? 0xffffffffull : ~0ull);
-	t->info.base_source = k->nsegs ? "ELF program headers" : base.source;
+	t->info.base_source = k->nsegs ? (k->segs_source ? k->segs_source : "ELF program headers") : base.source;
 	return NULL;
 }
 

@@ -25,6 +25,7 @@ int cmd_check_map(int argc, char **argv);
 int cmd_addr2sym(int argc, char **argv);
 int cmd_sym2addr(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
 
 /* Options every command that reads a kernel accepts. */
 struct input_opts {
