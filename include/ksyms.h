@@ -209,7 +209,10 @@ struct ksyms_layout {
 	uint8_t name_len_bytes;  /**< 1 = one length byte; 2 = ULEB128 1..2 bytes (6.1+) */
 	uint8_t marker_size;     /**< 4, or 8 = pointer-width markers (old 64-bit kernels) */
 	uint8_t num_syms_size;   /**< 4, or 8 = pointer-width num_syms (old 64-bit kernels) */
-	uint8_t align;           /**< label alignment: 8 on 64-bit before 7.0, else 4 */
+	/** label alignment: 8 on 64-bit before 7.0, else 4; 16 or 256 where
+	 *  ".align 4"/".align 8" meant 2^N bytes (arm, arm64, mips, powerpc,
+	 *  riscv before 5.0) */
+	uint16_t align;
 	uint8_t seqs_entry_size; /**< 3 (big-endian u24), or 4 during the 6.2 merge window */
 };
 
@@ -748,6 +751,70 @@ KSYMS_API const struct ksyms_symbolize_stats *ksyms_symbolizer_stats(const struc
 
 /** @return a short name for a slide source: "none", "given", "kernel-offset", "frames". */
 KSYMS_API const char *ksyms_slide_source_name(enum ksyms_slide_source src);
+
+/* ------------------------------------------------------------------------ */
+/** @name Memory dumps and the kernel log
+ *
+ * ksyms_image_open() recognises memory dumps by their content: ELF cores
+ * (kdump's /proc/vmcore, makedumpfile -E, QEMU dump-guest-memory),
+ * kdump-compressed files (makedumpfile, plain or flattened; zlib, lzo,
+ * snappy and zstd pages), LiME captures and raw memory that holds the
+ * kernel's VMCOREINFO.  The kernel data of such an image is a window of
+ * memory that holds the running kernel, at its run-time addresses when
+ * VMCOREINFO or the page tables give them: a table read from it is that
+ * boot's /proc/kallsyms.
+ */
+
+/** What a memory dump says about the kernel in it (ksyms_image_dump()). */
+struct ksyms_dump_info {
+	const char *format;            /**< "ELF core", "kdump-compressed", "LiME", "raw memory" */
+	const char *producer;          /**< "QEMU dump-guest-memory", "makedumpfile", ... or NULL */
+	const char *vmcoreinfo_source; /**< where VMCOREINFO came from, or NULL if there is none */
+	const char *osrelease;         /**< VMCOREINFO's OSRELEASE (a copy), or NULL */
+	const char *va_source;         /**< how the kernel's virtual addresses were found; NULL: inferred by the decoder */
+	uint64_t kernel_pa;            /**< physical address of the kernel data's first byte */
+	uint64_t missing;              /**< bytes of the kernel data the dump does not hold (read as zero) */
+	bool has_kernel_offset;
+	uint64_t kernel_offset;        /**< VMCOREINFO's KERNELOFFSET: the KASLR slide of the virtual addresses */
+};
+
+/** @return what the dump says, or NULL when @p img is not a memory dump.  Valid while @p img lives. */
+KSYMS_API const struct ksyms_dump_info *ksyms_image_dump(const struct ksyms_image *img);
+/** The physical address of kernel-data offset @p offset of a memory dump; false if not a dump or out of range. */
+KSYMS_API bool ksyms_image_paddr(const struct ksyms_image *img, uint64_t offset, uint64_t *ret);
+
+/** One record of the kernel log. */
+struct ksyms_log_record {
+	uint64_t seq;
+	uint64_t ts_nsec;    /**< the timestamp, nanoseconds since boot (local_clock) */
+	bool has_caller;
+	uint32_t caller_id;  /**< CONFIG_PRINTK_CALLER's id: a task id, or 0x80000000 | the CPU */
+	uint8_t level, facility;
+	const char *text;    /**< NUL-terminated; may hold '\n' for a multi-line record */
+	size_t text_len;
+	size_t text_off_;    /**< private */
+};
+
+struct ksyms_dmesg;
+
+/**
+ * Read the kernel log buffer of the memory dump @p img (the lockless printk
+ * ring buffer of 5.10+): with VMCOREINFO's offsets when the dump has them,
+ * else with the layout 5.10-7.x share and `prb` from @p tab (may be NULL),
+ * every record checked.  KSYMS_ERR_NOT_FOUND if @p img is not a dump or
+ * has no log; records that cannot be read are skipped and counted
+ * (ksyms_dmesg_partial()).
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_dmesg_read(const struct ksyms_image *img, const struct ksyms_table *tab, struct ksyms_dmesg **ret);
+KSYMS_API size_t ksyms_dmesg_count(const struct ksyms_dmesg *m);
+/** @return record @p i in sequence order, or NULL past the end. */
+KSYMS_API const struct ksyms_log_record *ksyms_dmesg_record(const struct ksyms_dmesg *m, size_t i);
+/** @return where the log was found and how it was read, one line. */
+KSYMS_API const char *ksyms_dmesg_source(const struct ksyms_dmesg *m);
+/** @return NULL, or why the log is partial (records skipped). */
+KSYMS_API const char *ksyms_dmesg_partial(const struct ksyms_dmesg *m);
+KSYMS_API void ksyms_dmesg_destroy(struct ksyms_dmesg *m);
 
 /* ------------------------------------------------------------------------ */
 /** @name Generating kallsyms tables (the reverse of decoding) */

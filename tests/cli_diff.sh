@@ -109,7 +109,12 @@ else
 fi
 run 0 "diff: a source against itself" "$ksyms" diff "$tmp/proc" "$tmp/proc"
 has "^same:         11" "diff: module symbols compared when both have them"
-run 2 "diff: one argument" "$ksyms" diff "$tmp/map"
+# one source: compared with the running kernel (a fake root: KSYMS_SYSROOT)
+mkdir -p "$tmp/root/proc"
+cp "$tmp/proc" "$tmp/root/proc/kallsyms"
+run 0 "diff: one argument: against the running kernel" env KSYMS_SYSROOT="$tmp/root" "$ksyms" diff "$tmp/proc"
+has "^B: .*/root/proc/kallsyms" "diff: one argument: B is /proc/kallsyms"
+bad 2 "diff: stdin twice" "$ksyms" diff - -
 run 2 "diff: bad option" "$ksyms" diff --bogus "$tmp/map" "$tmp/proc"
 bad 2 "diff: missing file" "$ksyms" diff "$tmp/map" "$tmp/nonexistent"
 bad 2 "diff: empty file" "$ksyms" diff "$tmp/empty" "$tmp/map"

@@ -7,7 +7,7 @@ each undefined symbol is matched to the object that defines it,
 and the calls between folders must follow the house of lib/README.md:
 
     entry (lib/*.c)
-      -> source, symbolize, exports, verify, gen, config, btf, elfout
+      -> source, symbolize, exports, verify, gen, config, dmesg, btf, elfout
       -> kallsyms
       -> input, table
       -> kernel, decompress
@@ -42,9 +42,10 @@ ALLOWED = {
     'gen': ['kernel', 'kallsyms'],
     'config': ['input', 'decompress', 'kernel'],
     'btf': ['kernel', 'table'],
+    'dmesg': ['input', 'kernel', 'table'],
     'elfout': ['kernel', 'table'],
-    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'btf', 'elfout', 'kallsyms', 'input',
-              'table'],
+    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'dmesg', 'btf', 'elfout', 'kallsyms',
+              'input', 'table'],
 }
 
 

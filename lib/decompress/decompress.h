@@ -140,6 +140,20 @@ struct ksyms_error *ks_stream_run_in_place(const char *codec, ks_step_fn *step, 
 struct ksyms_error *ks_decomp_too_large(const char *codec, uint64_t cap);
 struct ksyms_error *ks_decomp_corrupt(const char *codec, struct span in, size_t off, const char *why);
 
+/*
+ * One page of a kdump-compressed dump (decompress_page.c): the page codecs
+ * of makedumpfile's diskdump format, each block compressed on its own and
+ * unframed.  ks_decompress_page() writes at most @out_len bytes and says
+ * how many in *ret_len; false for a block that is corrupt, that would
+ * expand past @out_len, or whose codec is not built in.
+ */
+enum ks_page_codec { KS_PAGE_ZLIB, KS_PAGE_LZO, KS_PAGE_SNAPPY, KS_PAGE_ZSTD, KS_PAGE_CODEC_COUNT };
+const char *ks_page_codec_name(enum ks_page_codec c);
+bool ks_page_codec_available(enum ks_page_codec c);
+/* "snappy-compressed pages, but snappy support is not built in (install ...)" */
+struct ksyms_error *ks_page_unsupported(enum ks_page_codec c);
+bool ks_decompress_page(enum ks_page_codec c, struct span in, uint8_t *out, size_t out_len, size_t *ret_len);
+
 /* Per-codec entry points (decompress_<codec>.c); each exists only if built in. */
 typedef struct ksyms_error *ks_decode_fn(struct span in, uint64_t cap, struct ks_buf *out,
 					 struct ks_decomp_result *r);

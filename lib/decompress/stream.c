@@ -13,7 +13,7 @@
 
 struct ksyms_error *ks_decomp_too_large(const char *codec, uint64_t cap)
 {
-	return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream decompresses to more than the %llu-byte limit", codec,
+	return ks_error(KSYMS_ERR_TOO_LARGE, "%s stream decompresses to more than the %llu-byte limit (see --max-output)", codec,
 			(unsigned long long)cap);
 }
 

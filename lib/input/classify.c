@@ -218,3 +218,12 @@ struct ksyms_error *ks_kernel_classify(struct span data, struct ks_kernel *k)
 	classify_image(data, k);
 	return NULL;
 }
+
+bool ks_kernel_has_image_header(struct span data)
+{
+	struct ks_kernel k;
+
+	memset(&k, 0, sizeof(k));
+	classify_image(data, &k);
+	return k.format != NULL;
+}

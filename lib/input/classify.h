@@ -10,4 +10,8 @@
  * headers are malformed, or out of memory. */
 struct ksyms_error *ks_kernel_classify(struct span data, struct ks_kernel *ret);
 
+/* Whether @data starts with the header of an uncompressed kernel Image
+ * (arm64, RISC-V, LoongArch): a kernel, not a decompressor around one. */
+bool ks_kernel_has_image_header(struct span data);
+
 #endif

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/overflow.h"
 #include "classify.h"
+#include "dump.h"
 
 enum { DEFAULT_MAX_DEPTH = 16 };
 static const uint64_t DEFAULT_MAX_OUTPUT = KS_DEFAULT_MAX_OUTPUT;
@@ -26,7 +27,7 @@ enum { WORK_PER_OUTPUT = 2 };
 
 struct layer {
 	struct ksyms_layer pub;
-	char desc[256];
+	char desc[384];
 	struct span data; /* what this layer yields */
 	uint8_t *owned;
 };
@@ -40,6 +41,7 @@ struct ksyms_image {
 	struct ks_kernel kernel;
 	struct span file; /* the input as opened, before any unwrapping */
 	bool stopped_early; /* some layer holds only a prefix (kallsyms_only) */
+	struct ks_dump *dump; /* a memory dump, or NULL */
 };
 
 /* Containers with headers first, then bare compressed streams. */
@@ -140,6 +142,62 @@ static void apply_arch_hint(struct ks_kernel *k, const struct ks_unwrapped *u)
 		k->byte_order = u->byte_order_hint;
 }
 
+/* The last layer, the kernel itself, described. */
+static struct ksyms_error *add_kernel_layer(struct ksyms_image *img, struct span data)
+{
+	struct layer *l = add_layer(img);
+
+	if (!l)
+		return &ks_enomem;
+	fix_descriptions(img);
+	l->pub.format = img->kernel.format;
+	l->data = data;
+	l->pub.offset = 0;
+	l->pub.size = data.len;
+	l->pub.out_size = data.len;
+	snprintf(l->desc, sizeof(l->desc), "%s%s%s, %zu bytes", img->kernel.format, img->kernel.arch ? ", " : "",
+		 img->kernel.arch ? img->kernel.arch : "", data.len);
+	return NULL;
+}
+
+/*
+ * A memory dump: the layer is the dump, its output the window of memory
+ * that holds the kernel (input/dump.c).  *ret_found is false when @data is
+ * no dump (raw data without VMCOREINFO in it is read as a kernel image).
+ */
+static struct ksyms_error *open_dump(struct ksyms_image *img, struct span data, const struct ks_log *log,
+				     uint64_t limit, bool raw, bool *ret_found)
+{
+	struct ks_dump_opts o = { limit < (256ull << 20) ? limit : 0, log, raw };
+	struct ksyms_error *err = ks_dump_open(data, &o, &img->dump);
+
+	*ret_found = false;
+	if (err && raw && ksyms_error_code(err) == KSYMS_ERR_NOT_FOUND) {
+		ksyms_error_destroy(err);
+		return NULL;
+	}
+	if (err)
+		return err;
+	*ret_found = true;
+	struct layer *l = add_layer(img);
+	if (!l)
+		return &ks_enomem;
+	fix_descriptions(img);
+	l->pub.format = img->dump->format;
+	size_t dl = strnlen(img->dump->desc, sizeof(l->desc) - 1);
+	memcpy(l->desc, img->dump->desc, dl);
+	l->desc[dl] = 0;
+	l->pub.offset = 0;
+	l->pub.size = data.len;
+	l->data = img->dump->data;
+	l->pub.out_size = l->data.len;
+	ks_info(log, "%s: %s", l->pub.format, l->desc);
+	if ((err = ks_dump_kernel(img->dump, &img->kernel)))
+		return err;
+	img->kernel.max_output = limit;
+	return add_kernel_layer(img, img->dump->data);
+}
+
 static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data, const struct ksyms_open_opts *o,
 				      const struct ks_stop *stop)
 {
@@ -151,7 +209,10 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 	bool has_hint = false;
 	uint64_t hint = 0;
 	struct ks_unwrapped arch = { 0 }; /* the innermost layer that named an architecture */
+	bool found_dump;
 
+	if (ks_dump_detect(data))
+		return open_dump(img, data, &log, limit, false, &found_dump);
 	for (unsigned depth = 0;; depth++) {
 		struct ks_unwrapped u;
 		bool found = false;
@@ -166,7 +227,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 			break;
 		if (depth >= max_depth) {
 			ks_buf_free(&u.out);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "containers nested more than %u deep", max_depth);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "containers nested more than %u deep (see --max-depth)", max_depth);
 		}
 		struct layer *l = add_layer(img);
 		if (!l) {
@@ -201,7 +262,14 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 		data = l->data;
 	}
 
-	struct ksyms_error *err = ks_kernel_classify(data, &img->kernel);
+	struct ksyms_error *err;
+	if (!img->nlayers && ks_dump_raw_detect(data)) {
+		if ((err = open_dump(img, data, &log, limit, true, &found_dump)) || found_dump)
+			return err;
+		ks_dump_destroy(img->dump);
+		img->dump = NULL;
+	}
+	err = ks_kernel_classify(data, &img->kernel);
 	if (err)
 		return err;
 	img->kernel.max_output = limit;
@@ -211,18 +279,7 @@ static struct ksyms_error *unwrap_all(struct ksyms_image *img, struct span data,
 		img->kernel.base_hint_source = "the container's load address";
 	}
 	apply_arch_hint(&img->kernel, &arch);
-	struct layer *l = add_layer(img);
-	if (!l)
-		return &ks_enomem;
-	fix_descriptions(img);
-	l->pub.format = img->kernel.format;
-	l->data = data;
-	l->pub.offset = 0;
-	l->pub.size = data.len;
-	l->pub.out_size = data.len;
-	snprintf(l->desc, sizeof(l->desc), "%s%s%s, %zu bytes", img->kernel.format, img->kernel.arch ? ", " : "",
-		 img->kernel.arch ? img->kernel.arch : "", data.len);
-	return NULL;
+	return add_kernel_layer(img, data);
 }
 
 static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, size_t len,
@@ -278,7 +335,7 @@ static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint
 		b.len += (size_t)n;
 		if (b.len > cap) {
 			ks_buf_free(&b);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "larger than the %llu-byte limit", (unsigned long long)cap);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "larger than the %llu-byte limit (see --max-output)", (unsigned long long)cap);
 		}
 	}
 	*ret = b.p;
@@ -349,6 +406,7 @@ void ksyms_image_destroy(struct ksyms_image *img)
 		free(img->layers[i].owned);
 	free(img->layers);
 	ks_kernel_deinit(&img->kernel);
+	ks_dump_destroy(img->dump);
 	if (img->map)
 		munmap(img->map, img->map_len);
 	free(img->copy);
@@ -387,6 +445,21 @@ struct span ks_image_file(const struct ksyms_image *img)
 bool ks_image_stopped_early(const struct ksyms_image *img)
 {
 	return img->stopped_early;
+}
+
+const struct ksyms_dump_info *ksyms_image_dump(const struct ksyms_image *img)
+{
+	return img && img->dump ? &img->dump->pub : NULL;
+}
+
+bool ksyms_image_paddr(const struct ksyms_image *img, uint64_t offset, uint64_t *ret)
+{
+	return img && img->dump && ks_dump_off_to_pa(img->dump, offset, ret);
+}
+
+struct ks_dump *ks_image_dump(const struct ksyms_image *img)
+{
+	return img->dump;
 }
 
 const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img)

@@ -27,6 +27,7 @@
 
 #include "kernel/elf.h"
 #include "kernel/kernel.h"
+#include "classify.h"
 #include "unwrap.h"
 #include "core/compiler.h"
 #include "core/error.h"
@@ -249,6 +250,11 @@ struct ksyms_error *ks_unwrap_embedded(struct span in, const struct ks_unwrap_op
 	struct verdict v = { 0 };
 	size_t banner_at, len;
 
+	/* an arm64/RISC-V/LoongArch Image header says this is the kernel
+	 * itself: scanning its 30-50 MB for stray magics cost a third of
+	 * `ksyms list` on a raw Image */
+	if (ks_kernel_has_image_header(in))
+		return NULL;
 	bool banner = ks_kernel_banner(in, &banner_at, &len);
 	size_t n = find_candidates(in, banner ? banner_at : in.len, banner, c, KS_ARRAY_SIZE(c));
 	if (n)

@@ -254,6 +254,37 @@ static int word_score(const struct ks_ctx *ctx, unsigned w)
 	return !known ? 0 : (unsigned)known == w ? 4 : -8;
 }
 
+/*
+ * The alignment of a table laid out before 5.0 on an architecture whose
+ * ".align N" is 2^N bytes (kallsyms.h: KS_MAX_OLD_PAD), as the tables
+ * found so far show it: a gap longer than KS_MAX_PAD between any two
+ * says so; 256 if they all start a multiple of it apart, else 16.  0 for
+ * a table laid out with .balign.  Where it is set, the address table must
+ * start on such a boundary too: a 32-bit absolute table read as a 64-bit
+ * relative one from a zero word in front of it started off one (the
+ * oracle's 3.19 arm raw image).
+ */
+static size_t old_align(const struct ks_found *f)
+{
+	const struct ks_names *nm = &f->names;
+	size_t marks_end = nm->markers_off + (size_t)nm->num_markers * nm->marker_size;
+	size_t gaps[] = {
+		nm->off - (nm->num_syms_off + nm->num_syms_size),
+		nm->markers_off - (nm->off + nm->len),
+		nm->seqs_after_markers ? 0 : f->tok.table_off - marks_end,
+		f->tok.index_off - (f->tok.table_off + f->tok.table_len),
+	};
+	bool old = false;
+
+	for (size_t i = 0; i < KS_ARRAY_SIZE(gaps); i++)
+		old |= gaps[i] > KS_MAX_PAD;
+	if (!old)
+		return 0;
+	bool all256 = ((nm->off - nm->num_syms_off) & 255) == 0 && ((nm->markers_off - nm->off) & 255) == 0 &&
+		      ((f->tok.index_off - nm->off) & 255) == 0;
+	return all256 ? 256 : KS_OLD_ALIGN;
+}
+
 static void consider(struct cand *best, const struct cand *c)
 {
 	if (c->score > best->score)
@@ -396,13 +427,73 @@ static void try_addresses_first(const struct ks_ctx *ctx, const struct ks_found 
 	}
 }
 
+static size_t round_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/*
+ * addresses-first before 5.0 on the architectures whose ".align N" is 2^N
+ * bytes (KS_MAX_OLD_PAD), the table aligned to @a: relative_base or the
+ * addresses start @a bytes before num_syms, and the offsets a whole number
+ * of alignments before relative_base, with zeros in between.  The
+ * alignment says the word size: ".align 8" (256) on 64-bit kernels,
+ * ".align 4" (16) on 32-bit ones.
+ */
+static void try_addresses_first_old(const struct ks_ctx *ctx, const struct ks_found *f, size_t a, struct cand *best)
+{
+	struct span d = ctx->data;
+	uint32_t n = f->names.num_syms;
+	bool be = f->tok.be;
+	size_t q = f->names.num_syms_off;
+	int seqs_bonus = f->names.seqs_after_markers ? 20 : 0;
+	unsigned w = a == 256 ? 8 : 4;
+	size_t size = 4 * (size_t)n, asize = (size_t)w * n;
+	bool zero;
+
+	/* relative: offsets, zeros, relative_base, zeros, num_syms */
+	if (q >= a && span_is_zero(d, q - a + w, a - w) && q - a >= round_up(size, a)) {
+		size_t rb = q - a, off = rb - round_up(size, a);
+		uint64_t relbase = load_word(d.p + rb, w, be);
+		const uint8_t *p = span_at(d, off, size);
+		for (int m = 0; p && span_is_zero(d, off + size, rb - off - size) && m < 3; m++) {
+			/* m == 2: relative, with a first offset above 0 */
+			enum ksyms_addr_mode mode = offset_modes[m % 2 ? 1 : 0];
+			bool late = m == 2;
+			if (late ? !valid_relative_late_base(p, n, be) : !valid_array(d, mode, off, n, 4, be, &zero))
+				continue;
+			if (!plausible_relbase(relbase, w, max_offset(d, mode, off, n, be)))
+				continue;
+			struct cand c = { .a = { .mode = mode, .order = KSYMS_ORDER_ADDRESSES_FIRST, .word = w, .off = off,
+						 .size = size, .has_relbase = true, .relbase_off = rb, .relbase = relbase } };
+			c.score = 10 + word_score(ctx, w) + seqs_bonus - (late ? 1 : 0);
+			consider(best, &c);
+		}
+	}
+	/* absolute: addresses, zeros, num_syms */
+	size_t span = round_up(asize, a);
+	if (q >= span && span_is_zero(d, q - span + asize, span - asize) &&
+	    valid_array(d, KSYMS_ADDR_ABSOLUTE, q - span, n, w, be, &zero)) {
+		struct cand c = { .a = { .mode = KSYMS_ADDR_ABSOLUTE, .order = KSYMS_ORDER_ADDRESSES_FIRST, .word = w,
+					 .off = q - span, .size = asize } };
+		c.score = 9 + word_score(ctx, w) + seqs_bonus - (zero ? 5 : 0) - (plausible_top(d, q - span, n, w, be) ? 0 : 5);
+		consider(best, &c);
+	}
+}
+
 bool ks_addrs_find(const struct ks_ctx *ctx, const struct ks_found *f, struct ks_addrs *ret)
 {
 	struct cand best = { .score = 0 };
+	size_t old = old_align(f);
 
-	if (!f->names.seqs_after_markers)
-		try_names_first(ctx, f, &best);
-	try_addresses_first(ctx, f, &best);
+	if (old) {
+		/* the other tables are 16 or 256 bytes aligned: so is this one */
+		try_addresses_first_old(ctx, f, old, &best);
+	} else {
+		if (!f->names.seqs_after_markers)
+			try_names_first(ctx, f, &best);
+		try_addresses_first(ctx, f, &best);
+	}
 	if (best.score <= 0)
 		return false;
 	/* On 32-bit, ascending u32 values also satisfy the place-relative

@@ -34,6 +34,24 @@
  * entry (type letter + name, compressed) is never longer than this. */
 enum { KS_MAX_ENTRY = 512, KS_TOKEN_INDEX_SIZE = 512, KS_MAX_PAD = 7 };
 
+/*
+ * Before ~5.0 scripts/kallsyms aligned every table with ".align 8" (64-bit)
+ * or ".align 4" (32-bit), which GNU as reads as 2^8 = 256 or 2^4 = 16
+ * bytes on arm, arm64, mips, powerpc and riscv (as bytes on x86 and
+ * s390); later trees write ".balign".  So those kernels have up to 255
+ * bytes of zero padding between tables, and every table starts a multiple
+ * of 16 (or 256) bytes from every other: a gap longer than KS_MAX_PAD is
+ * taken only where that holds.  Found by the oracle (tests/oracle) on
+ * 2.6.32-4.19 images of those architectures.
+ */
+enum { KS_MAX_OLD_PAD = 255, KS_OLD_ALIGN = 16 };
+
+/* A gap of @pad bytes between tables that start @dist bytes apart. */
+static inline bool ks_gap_ok(size_t pad, size_t dist)
+{
+	return pad <= KS_MAX_PAD || (pad <= KS_MAX_OLD_PAD && dist % KS_OLD_ALIGN == 0);
+}
+
 /* kallsyms_token_table + kallsyms_token_index, validated. */
 struct ks_tokens {
 	bool be;

@@ -12,6 +12,7 @@
 
 #include "kallsyms.h"
 #include "decode.h"
+#include "kernel/vamap.h"
 #include "core/overflow.h"
 
 enum { DEFAULT_MAX_SYMBOLS = 4000000, MAX_NAME_LEN = 511 };
@@ -133,6 +134,37 @@ static void fill_locations(struct ksyms_info *info, const struct ks_found *f)
 		set_loc(info, KSYMS_TAB_SEQS_OF_NAMES, a->seqs_off, (size_t)a->seqs_entry_size * nm->num_syms);
 }
 
+/*
+ * The label alignment of a table whose gaps are longer than KS_MAX_PAD:
+ * the ".align 8"/".align 4" of kernels before 5.0 on architectures where
+ * that means 256 or 16 bytes (kallsyms.h).  256 if every table starts a
+ * multiple of it from kallsyms_names, else 16; 0 for a modern table.
+ */
+static unsigned old_alignment(const struct ksyms_info *info)
+{
+	size_t start[KSYMS_TAB_COUNT], end[KSYMS_TAB_COUNT], n = 0;
+	bool long_gap = false, all256 = true;
+	uint64_t names = info->tables[KSYMS_TAB_NAMES].offset;
+
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
+		const struct ksyms_table_loc *l = &info->tables[id];
+		if (!l->present)
+			continue;
+		start[n] = (size_t)l->offset;
+		end[n++] = (size_t)(l->offset + l->size);
+		all256 &= ((l->offset - names) & 255) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t next = SIZE_MAX; /* the nearest table after this one */
+		for (size_t j = 0; j < n; j++)
+			if (start[j] >= end[i] && start[j] < next)
+				next = start[j];
+		if (next != SIZE_MAX && next - end[i] > KS_MAX_PAD)
+			long_gap = true;
+	}
+	return !long_gap ? 0 : all256 ? 256 : KS_OLD_ALIGN;
+}
+
 static void fill_layout(struct ksyms_info *info, const struct ks_found *f)
 {
 	struct ksyms_layout *l = &info->layout;
@@ -154,6 +186,9 @@ static void fill_layout(struct ksyms_info *info, const struct ks_found *f)
 	info->long_names_seen = f->names.long_seen;
 	l->align = (uint8_t)(a->mode == KSYMS_ADDR_PC_RELATIVE || a->mode == KSYMS_ADDR_ABSOLUTE32 ||
 			     f->word_size == 4 ? 4 : 8);
+	unsigned old = old_alignment(info);
+	if (old)
+		l->align = (uint16_t)old;
 }
 
 /* The index of symbol @name, or -1. */
@@ -415,7 +450,7 @@ static struct ksyms_error *decode_addresses(const struct ks_ctx *ctx, struct ks_
 	t->base_src = k->nsegs ? KS_BASE_SRC_ELF : base.known ? base.kind : KS_BASE_SRC_NONE;
 	t->info.base_known = base.known || k->nsegs;
 	t->info.base = base.base & (f->word_size == 4 ? 0xffffffffull : ~0ull);
-	t->info.base_source = k->nsegs ? "ELF program headers" : base.source;
+	t->info.base_source = k->nsegs ? (k->segs_source ? k->segs_source : "ELF program headers") : base.source;
 	return NULL;
 }
 
@@ -480,6 +515,28 @@ static void fill_arch(const struct ks_ctx *ctx, struct ksyms_table *t, int word_
 	}
 }
 
+/* The banner where linux_banner says it is (a table with data symbols
+ * and a known base): no search of the megabytes before it. */
+static bool banner_by_symbol(const struct ks_ctx *ctx, const struct ksyms_table *t, size_t *ret_off, size_t *ret_len)
+{
+	struct ks_vamap m;
+	size_t off;
+
+	if (!t->info.base_known)
+		return false;
+	ks_vamap_init(&m, ctx->kernel, true, t->info.base, t->info.word_size ? t->info.word_size : 8);
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		if (n[0] != 'l' || strcmp(n, "linux_banner") != 0)
+			continue;
+		if (!ks_vamap_to_off(&m, t->addr[i], &off) || !ks_kernel_banner_at(ctx->data, off, ret_len))
+			return false;
+		*ret_off = off;
+		return true;
+	}
+	return false;
+}
+
 static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table **ret)
 {
 	struct ksyms_table *t = ks_table_new();
@@ -506,7 +563,7 @@ static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, s
 	fill_table_addresses(ctx, t, f->word_size);
 	fill_arch(ctx, t, f->word_size);
 	size_t boff, blen;
-	if (ks_kernel_banner(ctx->data, &boff, &blen) &&
+	if ((banner_by_symbol(ctx, t, &boff, &blen) || ks_kernel_banner(ctx->data, &boff, &blen)) &&
 	    !ks_table_set_banner(t, (const char *)ctx->data.p + boff, blen)) {
 		ksyms_table_destroy(t);
 		return &ks_enomem;

@@ -194,7 +194,7 @@ static bool names_fit(const struct ks_ctx *ctx, const struct markers *m, size_t 
 	for (unsigned lb = 2; lb >= 1; lb--) {
 		if (!walk_groups(ctx, m, x, n, m->off, lb, &end, &lng))
 			continue;
-		if (m->off - end > KS_MAX_PAD || !span_is_zero(d, end, m->off - end))
+		if (!ks_gap_ok(m->off - end, m->off - x) || !span_is_zero(d, end, m->off - end))
 			continue;
 		ret->off = x;
 		ret->len = end - x;
@@ -234,10 +234,17 @@ static bool find_num_syms(const struct ks_ctx *ctx, const struct markers *m, str
 				ks_over_max(ctx, q);
 				continue;
 			}
-			for (size_t pad = 0; pad <= KS_MAX_PAD; pad++) {
+			/* 0..7 bytes of padding, or (before 5.0) names 16 or
+			 * 256 bytes after the count */
+			static const size_t old_at[] = { KS_OLD_ALIGN, 256 };
+			for (size_t k = 0; k < KS_MAX_PAD + 1 + KS_ARRAY_SIZE(old_at); k++) {
+				size_t pad = k <= KS_MAX_PAD ? k : old_at[k - KS_MAX_PAD - 1] - ns;
 				size_t x = q + ns + pad;
-				if (pad && !span_is_zero(d, q + ns, pad))
-					break;
+				if (pad && !span_is_zero(d, q + ns, pad)) {
+					if (k <= KS_MAX_PAD)
+						k = KS_MAX_PAD; /* no more short pads; the old ones may still fit */
+					continue;
+				}
 				if ((m->off - x) % 4)
 					continue;
 				struct ks_names cand = { 0 };
@@ -301,28 +308,64 @@ static void keep_candidate(struct ks_names *v, size_t *n, size_t max, const stru
 	v[i] = *c;
 }
 
+/* Zero bytes right before @off, up to KS_MAX_OLD_PAD + 1. */
+static size_t zeros_before(struct span d, size_t off)
+{
+	size_t z = 0;
+
+	while (z <= KS_MAX_OLD_PAD && z < off && span_is_zero(d, off - z - 1, 1))
+		z++;
+	return z;
+}
+
+/*
+ * A reading with a gap longer than KS_MAX_PAD is the pre-5.0 16/256-byte
+ * alignment (kallsyms.h) only if every table of it starts a multiple of 16
+ * bytes from the others; zeros read as a one-entry marker table further on
+ * (a small 6.2 table's padding) make a gap but break that.
+ */
+static bool gaps_consistent(const struct ks_names *nm, const struct ks_tokens *tok)
+{
+	size_t marks_end = nm->markers_off + (size_t)nm->num_markers * nm->marker_size;
+	size_t starts[] = { nm->num_syms_off, nm->markers_off, tok->table_off, tok->index_off };
+	bool long_gap = nm->off - (nm->num_syms_off + nm->num_syms_size) > KS_MAX_PAD ||
+			nm->markers_off - (nm->off + nm->len) > KS_MAX_PAD ||
+			(!nm->seqs_after_markers && tok->table_off - marks_end > KS_MAX_PAD) ||
+			tok->index_off - (tok->table_off + tok->table_len) > KS_MAX_PAD;
+
+	for (size_t i = 0; long_gap && i < KS_ARRAY_SIZE(starts); i++)
+		if ((starts[i] - nm->off) % KS_OLD_ALIGN)
+			return false;
+	return true;
+}
+
 /* Layout without anything between markers and token_table. */
 static size_t find_adjacent(const struct ks_ctx *ctx, const struct ks_tokens *tok, struct ks_names *ret, size_t max_ret)
 {
 	struct span d = ctx->data;
 	uint32_t max = ctx->max_symbols / 256 + 2;
-	size_t found = 0;
+	size_t found = 0, z = zeros_before(d, tok->table_off);
 
-	for (size_t pad = 0; pad <= KS_MAX_PAD && pad <= tok->table_off; pad++) {
+	/* 0..7 bytes of padding; or, before 5.0, the markers end where the
+	 * zero run before the token table starts (the last marker's own
+	 * high bytes may be zeros too) */
+	for (size_t k = 0; k <= 2 * KS_MAX_PAD + 1; k++) {
+		size_t pad = k <= KS_MAX_PAD ? k : z - (k - KS_MAX_PAD - 1);
+		if (pad > z || pad > tok->table_off || (k > KS_MAX_PAD && (z <= KS_MAX_PAD || pad <= KS_MAX_PAD)))
+			continue;
 		size_t end = tok->table_off - pad;
-		if (pad && !span_is_zero(d, end, 1))
-			break;
 		for (unsigned w = 4; w <= 8; w += 4) {
 			struct markers m;
 			struct ks_names cand;
 			/* markers are a label (.balign 4 or 8) like the token table */
 			if (!markers_ending_at(ctx, end, w, tok->be, max, &m) || (tok->table_off - m.off) % 4 ||
-			    !try_markers(ctx, &m, &cand))
+			    !ks_gap_ok(pad, tok->table_off - m.off) || !try_markers(ctx, &m, &cand))
 				continue;
 			/* padding can pose as a one-entry marker table, and data
 			 * before a small table as a bigger one: the largest
 			 * first, the others in case its addresses do not fit */
-			keep_candidate(ret, &found, max_ret, &cand);
+			if (gaps_consistent(&cand, tok))
+				keep_candidate(ret, &found, max_ret, &cand);
 		}
 	}
 	return found;
@@ -346,6 +389,11 @@ static bool try_seqs_gap(const struct ks_ctx *ctx, const struct markers *m, size
 			continue;
 		struct ks_names cand;
 		if (!try_markers(ctx, m, &cand) || cand.num_syms != n)
+			continue;
+		/* seqs_of_names came with 6.2 (and stable 6.1), long after
+		 * .balign: no pre-5.0 gaps */
+		if (cand.off - (cand.num_syms_off + cand.num_syms_size) > KS_MAX_PAD ||
+		    cand.markers_off - (cand.off + cand.len) > KS_MAX_PAD)
 			continue;
 		cand.seqs_after_markers = true;
 		cand.seqs_off = s;

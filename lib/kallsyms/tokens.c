@@ -71,10 +71,11 @@ static bool check_strings(struct span d, size_t start, size_t len, const uint16_
 	return singles > 0 && odd <= MAX_ODD_BYTES;
 }
 
-/* token_table ends 0..7 bytes before the index at @o. */
+/* token_table ends 0..7 bytes before the index at @o (before 5.0, up to
+ * 255: see KS_MAX_OLD_PAD). */
 static bool find_table(struct span d, size_t o, const uint16_t idx[256], struct ks_tokens *t)
 {
-	for (size_t pad = 0; pad <= KS_MAX_PAD && pad < o; pad++) {
+	for (size_t pad = 0; pad <= KS_MAX_OLD_PAD && pad < o; pad++) {
 		size_t end = o - pad; /* one past the last NUL */
 
 		if (pad && d.p[end] != 0)
@@ -89,6 +90,8 @@ static bool find_table(struct span d, size_t o, const uint16_t idx[256], struct 
 		if (total > end)
 			continue;
 		size_t start = end - total;
+		if (!ks_gap_ok(pad, o - start))
+			continue;
 		if (check_strings(d, start, total, idx, t)) {
 			t->table_off = start;
 			t->table_len = total;
@@ -208,14 +211,15 @@ bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_token
 			ok = len != SIZE_MAX && len <= MAX_TOKEN_LEN;
 			pos += len + 1;
 		}
-		for (size_t pad = 0; ok && pad <= KS_MAX_PAD; pad++) {
+		for (size_t pad = 0; ok && pad <= KS_MAX_OLD_PAD; pad++) {
 			if (pad && !span_is_zero(d, pos + pad - 1, 1))
 				break;
 			unsigned m = 0;
 			const uint8_t *p = span_at(d, pos + pad, KS_TOKEN_INDEX_SIZE);
 			if (p)
 				m = maybe_index(p);
-			if (m && try_index(ctx, pos + pad, m, ret) && ret->table_off + ret->index['0'] == hit)
+			if (m && try_index(ctx, pos + pad, m, ret) && ret->table_off + ret->index['0'] == hit &&
+			    ks_gap_ok(pad, pos + pad - ret->table_off))
 				return true;
 		}
 	}

@@ -16,6 +16,7 @@
 
 #include "ksyms.h"
 #include "core/span.h"
+#include "vmcoreinfo.h"
 
 /* One PT_LOAD segment of an ELF: data offsets [off, off+size) are at vaddr. */
 struct ks_segment {
@@ -26,6 +27,29 @@ struct ks_segment {
 struct ks_elf_hint {
 	const char *name;
 	uint64_t vaddr;
+};
+
+/* A piece of kernel data that a memory dump read from physical memory:
+ * data offsets [off, off+size) are physical [pa, pa+size). */
+struct ks_phys_piece {
+	uint64_t off, pa, size;
+};
+
+/*
+ * What a memory dump (input/dump.c) says about the kernel data it handed
+ * on: a window of the dumped memory that holds the running kernel's image.
+ * Its virtual addresses, when known, are the segments of struct ks_kernel.
+ */
+struct ks_dump_facts {
+	const char *format;            /* "ELF core", "kdump-compressed", "LiME", "raw memory" */
+	const char *producer;          /* "QEMU dump-guest-memory", "makedumpfile", ... or NULL */
+	const struct ks_vmcoreinfo *vmcoreinfo; /* NULL if the dump has none */
+	const char *vmcoreinfo_source; /* "ELF note", "kdump header", "found in memory at ..." */
+	const char *va_source;         /* how the window's virtual addresses were found; NULL: not */
+	uint64_t kernel_pa;            /* physical address of data offset 0 */
+	const struct ks_phys_piece *pieces; /* data offset -> physical address */
+	size_t npieces;
+	uint64_t missing;              /* bytes of the window not in the dump (read as zero) */
 };
 
 struct ks_kernel {
@@ -78,6 +102,12 @@ struct ks_kernel {
 	bool has_entry_off;
 	size_t entry_off;
 	const char *entry_source;
+
+	/* What the segments rest on, for what `info` says about the load
+	 * address: NULL means the ELF program headers. */
+	const char *segs_source;
+	/* A memory dump's facts, or NULL for a kernel file. */
+	const struct ks_dump_facts *dump;
 };
 
 /* Free what ks_kernel_classify() (input/classify.h) allocated. */
@@ -85,6 +115,8 @@ void ks_kernel_deinit(struct ks_kernel *k);
 
 /* The "Linux version ..." banner, if present: offset and length, else false. */
 bool ks_kernel_banner(struct span data, size_t *ret_off, size_t *ret_len);
+/* The banner's length if one starts at @at. */
+bool ks_kernel_banner_at(struct span data, size_t at, size_t *ret_len);
 
 /* arch.c: architecture names and ELF machine numbers. */
 const char *ks_arch_from_machine(uint16_t e_machine, int word_size);

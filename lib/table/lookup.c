@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Lookups: address -> symbol+offset/size the way the kernel's %pS does it
- * (kernel/kallsyms.c get_symbol_pos and kallsyms_lookup_size_offset, the
- * same rules from 2.6.10 to 7.2), and name -> symbols the way
- * kallsyms_lookup_name() does (lowest address first for duplicated static
- * names).  Indexes are built once; lookups afterwards allocate nothing.
+ * (kernel/kallsyms.c get_symbol_pos and kallsyms_lookup_size_offset, with
+ * the bounds of is_ksym_addr() of the kernel's era: see kernel_resolves()),
+ * and name -> symbols the way kallsyms_lookup_name() does (lowest address
+ * first for duplicated static names).  Indexes are built once; lookups
+ * afterwards allocate nothing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -158,11 +159,55 @@ static bool build_top_index(struct ks_index *x)
 	return true;
 }
 
+/* "Linux version X.Y..." before 5.16? */
+static bool banner_before_5_16(const char *banner)
+{
+	static const char prefix[] = "Linux version ";
+	unsigned major = 0, minor = 0;
+	const char *p;
+
+	if (!banner || strncmp(banner, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	for (p = banner + sizeof(prefix) - 1; *p >= '0' && *p <= '9' && major < 100; p++)
+		major = major * 10 + (unsigned)(*p - '0');
+	if (*p++ != '.')
+		return false;
+	for (; *p >= '0' && *p <= '9' && minor < 1000; p++)
+		minor = minor * 10 + (unsigned)(*p - '0');
+	return major < 5 || (major == 5 && minor < 16);
+}
+
+/*
+ * Until 5.16 the kernel's range checks included their end: is_kernel_text()
+ * was [_stext, _etext], is_kernel_inittext() [_sinittext, _einittext] and
+ * is_kernel() [_stext, _end] (include/linux/kallsyms.h, 2.6.12 to 5.15).
+ * 5.16 made them half-open ("kallsyms: fix address-checks for kernel
+ * related range") and moved them to asm-generic/sections.h, where
+ * __is_kernel() also takes [__init_begin, __init_end).  The same series
+ * turned core_kernel_data() of kernel/extable.c, a text symbol since 3.x,
+ * into the inline is_kernel_core_data(): a table that has it is of the old
+ * era.  Without it, ULEB128 name lengths (6.1+) say new; tables of
+ * absolute addresses (before 4.6, and later arches without
+ * KALLSYMS_BASE_RELATIVE) are old unless their banner says 5.16 or later.
+ */
+static bool inclusive_bounds(const struct ksyms_table *t, bool has_core_kernel_data)
+{
+	const struct ksyms_info *i = &t->info;
+
+	if (has_core_kernel_data)
+		return true;
+	if (i->source_kind != KSYMS_SOURCE_KALLSYMS || i->layout.name_len_bytes == 2)
+		return false;
+	if (i->layout.addr_mode != KSYMS_ADDR_ABSOLUTE)
+		return false;
+	return !i->banner || banner_before_5_16(i->banner);
+}
+
 /* The bounds that decide whether the kernel resolves an address at all. */
 static void find_bounds(struct ksyms_table *t)
 {
 	struct ks_index *x = &t->idx;
-	bool init_lo = false, init_hi = false;
+	bool init_lo = false, init_hi = false, ib_lo = false, ib_hi = false, core_kernel_data = false;
 
 	for (size_t i = 0; i < t->count; i++) {
 		if (t->module[i] != KS_NO_MODULE)
@@ -172,6 +217,8 @@ static void find_bounds(struct ksyms_table *t)
 		if (n[0] != '_') {
 			if (strchr("dDbBrRgGsS", ty))
 				x->all = true;
+			else if (!core_kernel_data && n[0] == 'c' && strcmp(n, "core_kernel_data") == 0)
+				core_kernel_data = true;
 			continue;
 		}
 		if (!x->has_stext && strcmp(n, "_stext") == 0) {
@@ -189,10 +236,18 @@ static void find_bounds(struct ksyms_table *t)
 		} else if (!x->has_end && strcmp(n, "_end") == 0) {
 			x->end = t->addr[i];
 			x->has_end = true;
+		} else if (!ib_lo && strcmp(n, "__init_begin") == 0) {
+			x->init_begin = t->addr[i];
+			ib_lo = true;
+		} else if (!ib_hi && strcmp(n, "__init_end") == 0) {
+			x->init_end = t->addr[i];
+			ib_hi = true;
 		}
 	}
 	x->has_init = init_lo && init_hi;
+	x->has_init_data = ib_lo && ib_hi;
 	x->all = x->all && x->has_end;
+	x->inclusive = inclusive_bounds(t, core_kernel_data);
 }
 
 void ks_index_free(struct ks_index *x)
@@ -270,24 +325,38 @@ static size_t kernel_upper_bound(const struct ks_index *x, uint64_t v)
 	return lo + upper_bound(x->addr + lo, len, v);
 }
 
-/* is_ksym_addr(): CONFIG_KALLSYMS_ALL resolves [_stext, _end), otherwise
- * only text and init text.  A list without _stext (a partial map) is taken
- * as it is. */
+/* [lo, hi), or [lo, hi] for a kernel before 5.16 (inclusive_bounds()). */
+static bool in_range(const struct ks_index *x, uint64_t a, uint64_t lo, uint64_t hi)
+{
+	return a >= lo && (a < hi || (x->inclusive && a == hi));
+}
+
+/* is_kernel_inittext() */
+static bool in_init_text(const struct ks_index *x, uint64_t a)
+{
+	return x->has_init && in_range(x, a, x->sinittext, x->einittext);
+}
+
+/* is_ksym_addr(): CONFIG_KALLSYMS_ALL resolves is_kernel() ([_stext, _end),
+ * and since 5.16 [__init_begin, __init_end) too), otherwise only
+ * is_kernel_text() and is_kernel_inittext().  A list without _stext (a
+ * partial map) is taken as it is. */
 static bool kernel_resolves(const struct ks_index *x, uint64_t a)
 {
 	if (!x->has_stext)
 		return x->n && a >= x->addr[0];
 	if (x->all)
-		return a >= x->stext && a < x->end;
-	if (x->has_init && a >= x->sinittext && a < x->einittext)
+		return in_range(x, a, x->stext, x->end) ||
+		       (!x->inclusive && x->has_init_data && in_range(x, a, x->init_begin, x->init_end));
+	if (in_init_text(x, a))
 		return true;
-	return a >= x->stext && (!x->has_etext || a < x->etext);
+	return x->has_etext ? in_range(x, a, x->stext, x->etext) : a >= x->stext;
 }
 
 /* Where the last symbol ends (kallsyms_lookup_size_offset). */
 static uint64_t last_symbol_end(const struct ks_index *x, uint64_t a)
 {
-	if (x->has_init && a >= x->sinittext && a < x->einittext)
+	if (in_init_text(x, a))
 		return x->einittext;
 	if (x->all)
 		return x->end;

@@ -36,9 +36,10 @@ struct ks_index {
 	uint32_t *name_slot;    /* hash of distinct names: name-order position + 1, 0 = empty */
 	size_t name_cap;        /* power of two */
 	/* the kernel's own bounds (0 = not in the table) */
-	uint64_t stext, etext, sinittext, einittext, end;
-	bool has_stext, has_etext, has_init, has_end;
+	uint64_t stext, etext, sinittext, einittext, end, init_begin, init_end;
+	bool has_stext, has_etext, has_init, has_end, has_init_data;
 	bool all;               /* CONFIG_KALLSYMS_ALL: data symbols are present */
+	bool inclusive;         /* before 5.16: ranges include their end (lookup.c) */
 };
 
 /*

@@ -33,10 +33,12 @@ struct vctx {
 	/* a check of an address against the base plus a data offset vouches
 	 * for the absolute addresses (see verify.h) */
 	bool base_independent;
-	uint64_t *all;  /* every symbol address, ascending, unique */
-	size_t nall;
 	uint64_t *text; /* function symbols' addresses, ascending, unique */
 	size_t ntext;
+	/* the first symbol of each name the checks need, or -1: one pass
+	 * over the names finds them all */
+	long banner;
+	long table_sym[KSYMS_TAB_COUNT];
 };
 
 static bool is_text(char c)
@@ -67,10 +69,10 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The addresses of the symbols @keep accepts, ascending and unique.  A
- * kallsyms table is in address order already (but for x86-64 per-cpu
- * symbols in front): sort only when it is not. */
-static uint64_t *sorted_addresses(const struct ksyms_table *t, bool text_only, size_t *ret_n)
+/* The function symbols' addresses, ascending and unique.  A kallsyms
+ * table is in address order already (but for x86-64 per-cpu symbols in
+ * front, which are data): sort only when it is not. */
+static uint64_t *text_addresses(const struct ksyms_table *t, size_t *ret_n)
 {
 	uint64_t *a = malloc((t->count ? t->count : 1) * sizeof(*a));
 	size_t n = 0;
@@ -79,19 +81,24 @@ static uint64_t *sorted_addresses(const struct ksyms_table *t, bool text_only, s
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < t->count; i++) {
-		if (text_only && !is_text(t->type[i]))
+		if (!is_text(t->type[i]))
 			continue;
-		if (n && t->addr[i] < a[n - 1])
+		if (n && t->addr[i] <= a[n - 1]) {
+			if (t->addr[i] == a[n - 1])
+				continue; /* an alias */
 			sorted = false;
+		}
 		a[n++] = t->addr[i];
 	}
-	if (!sorted)
+	if (!sorted) {
 		qsort(a, n, sizeof(*a), cmp_u64);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!m || a[i] != a[m - 1])
-			a[m++] = a[i];
-	*ret_n = m;
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!m || a[i] != a[m - 1])
+				a[m++] = a[i];
+		n = m;
+	}
+	*ret_n = n;
 	return a;
 }
 
@@ -109,13 +116,33 @@ static bool contains(const uint64_t *a, size_t n, uint64_t x)
 	return lo < n && a[lo] == x;
 }
 
-/* The index of the first symbol named @name, or -1. */
-static long find_name(const struct ksyms_table *t, const char *name)
+/* Find linux_banner and the kallsyms_* table symbols in one pass. */
+static void find_names(struct vctx *v)
+{
+	const struct ksyms_table *t = v->t;
+
+	v->banner = -1;
+	for (int id = 0; id < KSYMS_TAB_COUNT; id++)
+		v->table_sym[id] = -1;
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		if (n[0] == 'l' && v->banner < 0 && strcmp(n, "linux_banner") == 0) {
+			v->banner = (long)i;
+		} else if (n[0] == 'k' && strncmp(n, "kallsyms_", 9) == 0) {
+			for (int id = 0; id < KSYMS_TAB_COUNT; id++)
+				if (v->table_sym[id] < 0 && strcmp(n, ksyms_table_id_name(id)) == 0)
+					v->table_sym[id] = (long)i;
+		}
+	}
+}
+
+/* Whether a symbol starts at @va. */
+static bool symbol_at(const struct ksyms_table *t, uint64_t va)
 {
 	for (size_t i = 0; i < t->count; i++)
-		if (t->pool[t->name[i]] == name[0] && strcmp(t->pool + t->name[i], name) == 0)
-			return (long)i;
-	return -1;
+		if (t->addr[i] == va)
+			return true;
+	return false;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -135,7 +162,7 @@ static void check_entry(struct vctx *v)
 	}
 	if (!v->ntext)
 		return;
-	if (contains(v->all, v->nall, va)) {
+	if (symbol_at(v->t, va)) {
 		add_check(v, "entry", true, independent, "a symbol starts at the entry point 0x%llx (%s)",
 			  (unsigned long long)va, k->entry_source);
 	} else if (va < v->text[0] || va > v->text[v->ntext - 1]) {
@@ -150,7 +177,7 @@ static void check_entry(struct vctx *v)
 static void check_banner(struct vctx *v)
 {
 	static const char tag[] = "Linux version ";
-	long i = find_name(v->t, "linux_banner");
+	long i = v->banner;
 	size_t off;
 
 	if (i < 0)
@@ -180,7 +207,7 @@ static void check_tables(struct vctx *v)
 	for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
 		if (!info->tables[id].present)
 			continue;
-		long i = find_name(v->t, ksyms_table_id_name(id));
+		long i = v->table_sym[id];
 		if (i < 0)
 			continue;
 		seen++;
@@ -359,20 +386,16 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 	t->info.num_checks = 0;
 	t->info.checks = t->checks;
 	ks_vamap_init(&v.map, k, i->base_known, i->base, i->word_size);
-	v.all = sorted_addresses(t, false, &v.nall);
-	v.text = sorted_addresses(t, true, &v.ntext);
-	if (!v.all || !v.text) {
-		free(v.all);
-		free(v.text);
+	v.text = text_addresses(t, &v.ntext);
+	if (!v.text)
 		return &ks_enomem;
-	}
+	find_names(&v);
 	check_entry(&v);
 	check_banner(&v);
 	check_tables(&v);
 	check_pointers(&v);
 	check_exports(&v);
 	check_text_range(&v);
-	free(v.all);
 	free(v.text);
 	verdict(t);
 	return NULL;

@@ -10,7 +10,7 @@ the header); Table.info picks up every field of struct ksyms_info by itself.
 """
 import ctypes
 import os
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int, c_int64, c_size_t,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint16,
                     c_uint, c_uint8, c_uint32, c_uint64, c_void_p)
 
 # The soname: the ABI this module was written for (lib/ksyms.map, lib/libksyms.abi).
@@ -29,7 +29,7 @@ class Layout(Structure):
         ('name_len_bytes', c_uint8),
         ('marker_size', c_uint8),
         ('num_syms_size', c_uint8),
-        ('align', c_uint8),
+        ('align', c_uint16),
         ('seqs_entry_size', c_uint8),
     ]
 

@@ -234,7 +234,7 @@ if in_section uimage; then
 		mkimage -A arm64 -O linux -T kernel -C none -n "level $i" -d "$tmp/deep" "$tmp/deep.new" >/dev/null
 		mv "$tmp/deep.new" "$tmp/deep"
 	done
-	expect_fail "uImage nested 100 deep" "containers nested more than 16 deep" "$tmp/deep"
+	expect_fail "uImage nested 100 deep" "containers nested more than 16 deep (see --max-depth)" "$tmp/deep"
 fi
 
 # --- Android boot.img v0..v4, vendor_boot (mkbootimg) ------------------------

@@ -36,7 +36,7 @@ CASES = [
     ('lockdep-slide', ['--slide', '0x2a000000', 'x86_64.map'], 'lockdep.log'),
     ('hung-task-no-slide', ['x86_64.map'], 'hung-task.log'),
     ('hung-task-slide', ['--slide', '0x2a000000', 'x86_64.map'], 'hung-task.log'),
-    ('hung-task-base', ['--base', '0xffffffffab000000', 'x86_64.map'], 'hung-task.log'),
+    ('hung-task-base', ['--runtime-text', '0xffffffffab000000', 'x86_64.map'], 'hung-task.log'),
     ('hung-task-kallsyms', ['x86_64.kallsyms'], 'hung-task.log'),
     ('soft-lockup-map', ['--slide', '0x2a000000', 'x86_64.map'], 'soft-lockup.log'),
     ('soft-lockup-kallsyms', ['x86_64.kallsyms'], 'soft-lockup.log'),
@@ -157,8 +157,8 @@ def garbage():
 
 
 def errors():
-    rc, _, err = run(['--slide', '1', '--base', '2', 'x86_64.map'])
-    report(rc == 2 and b'--slide and --base' in err, '--slide with --base is a usage error')
+    rc, _, err = run(['--slide', '1', '--runtime-text', '2', 'x86_64.map'])
+    report(rc == 2 and b'--slide and --runtime-text' in err, '--slide with --runtime-text is a usage error')
     rc, _, err = run(['x86_64.map', 'no-such.log'])
     report(rc == 1 and b'no-such.log' in err, 'a missing LOG is reported')
     rc, _, err = run(['--base', '0x1', 'arm64.log'])

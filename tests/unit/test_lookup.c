@@ -107,9 +107,64 @@ static void test_all_symbols(void)
 	ksyms_table_destroy(t);
 }
 
+/* Before 5.16 the kernel's ranges included their end (is_kernel_text(),
+ * is_kernel_inittext(), is_kernel() compared <=); core_kernel_data, a
+ * function until 5.16, marks a table of that era. */
+static void test_bounds_before_5_16(void)
+{
+	struct ksyms_table *t = text_only();
+	struct ksyms_match m;
+
+	add(t, 0x1010, 'T', "core_kernel_data", NULL);
+	CHECK(ksyms_table_lookup_addr(t, 0x1180, &m)); /* _etext itself */
+	CHECK_STR(m.sym.name, "_etext");
+	CHECK_EQ_U64(m.offset, 0);
+	CHECK(!ksyms_table_lookup_addr(t, 0x1181, &m));
+	CHECK(ksyms_table_lookup_addr(t, 0x2100, &m)); /* _einittext itself */
+	CHECK_STR(m.sym.name, "_einittext");
+	CHECK(!ksyms_table_lookup_addr(t, 0x2101, &m));
+	ksyms_table_destroy(t);
+
+	t = ks_table_new();
+	add(t, 0x1100, 'T', "_stext", NULL);
+	add(t, 0x1110, 'T', "core_kernel_data", NULL);
+	add(t, 0x1200, 'T', "_etext", NULL);
+	add(t, 0x3000, 'D', "some_data", NULL);
+	add(t, 0x3400, 'B', "_end", NULL);
+	add(t, 0x3800, 'D', "after_end", NULL);
+	CHECK(ksyms_table_lookup_addr(t, 0x3400, &m)); /* _end itself */
+	CHECK_STR(m.sym.name, "_end");
+	CHECK_EQ_U64(m.size, 0x400);
+	CHECK(!ksyms_table_lookup_addr(t, 0x3401, &m));
+	ksyms_table_destroy(t);
+}
+
+/* Since 5.16 CONFIG_KALLSYMS_ALL also resolves [__init_begin, __init_end),
+ * wherever the architecture puts it (__is_kernel()). */
+static void test_init_data_5_16(void)
+{
+	struct ksyms_table *t = ks_table_new();
+	struct ksyms_match m;
+
+	add(t, 0x1100, 'T', "_stext", NULL);
+	add(t, 0x1200, 'T', "_etext", NULL);
+	add(t, 0x3000, 'D', "some_data", NULL);
+	add(t, 0x3400, 'B', "_end", NULL);
+	add(t, 0x8000, 'D', "__init_begin", NULL);
+	add(t, 0x8010, 'd', "init_data", NULL);
+	add(t, 0x8100, 'D', "__init_end", NULL);
+	CHECK(!ksyms_table_lookup_addr(t, 0x3400, &m));
+	CHECK(ksyms_table_lookup_addr(t, 0x8020, &m));
+	CHECK_STR(m.sym.name, "init_data");
+	CHECK(!ksyms_table_lookup_addr(t, 0x8100, &m));
+	ksyms_table_destroy(t);
+}
+
 int main(void)
 {
 	test_text_only();
 	test_all_symbols();
+	test_bounds_before_5_16();
+	test_init_data_5_16();
 	return tap_done();
 }

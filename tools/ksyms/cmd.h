@@ -27,6 +27,7 @@ int cmd_sym2addr(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_elf(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
 
 /* Options every command that reads a kernel accepts. */
 struct input_opts {
@@ -34,33 +35,71 @@ struct input_opts {
 	struct ksyms_open_opts open;
 	enum ksyms_source_kind kind; /* --source */
 	bool need_addresses;          /* refuse a /proc/kallsyms whose addresses are hidden */
-	/* --strict: addresses that could not be verified are an error, not a warning */
-	bool strict;
-	/* the command reports the verification itself (info): no warning */
-	bool shows_verification;
+	bool strict;                  /* --strict: fail on anything ksyms cannot vouch for (addresses not verified) */
+	bool shows_verification;      /* the command reports the verification itself (info): no warning */
 };
 
 void input_opts_init(struct input_opts *o);
-/* Limits on hostile input (SECURITY.md), long options only. */
-enum { OPT_MAX_SYMBOLS = 0x1000, OPT_MAX_NAME_LEN, OPT_MAX_DEPTH, OPT_STRICT_INPUT };
-#define INPUT_LONG_OPTIONS                                                                   \
-	{ "base", required_argument, NULL, 'B' }, { "arch", required_argument, NULL, 'A' },  \
-	{ "endian", required_argument, NULL, 'E' }, { "bits", required_argument, NULL, 'W' }, \
-	{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' }, \
-	{ "source", required_argument, NULL, 'S' },                                          \
-	{ "max-symbols", required_argument, NULL, OPT_MAX_SYMBOLS },                         \
-	{ "max-name-len", required_argument, NULL, OPT_MAX_NAME_LEN },                       \
-	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },                             \
-	{ "strict", no_argument, NULL, OPT_STRICT_INPUT }
-/* The usage lines of the limits, for the commands that list them. */
-#define INPUT_LIMITS_USAGE                                                                       \
-	"      --max-output BYTES  cap on decompressed data, all layers together (default 1G)\n"  \
-	"      --max-symbols N     refuse kallsyms tables of more symbols (default 4000000)\n"      \
-	"      --max-name-len N    refuse longer symbol names (default and most 511)\n"            \
-	"      --max-depth N       refuse containers nested deeper (default 16)\n"             \
-	"      --strict            fail (exit 1) when the addresses cannot be verified\n"
-/* Handle one of INPUT_LONG_OPTIONS; returns false if @opt is not one. Exits on a bad value. */
-bool input_option(struct input_opts *o, int opt, const char *arg);
+
+/*
+ * The command line.  Each command describes its options once, in a
+ * cmd_spec: parse_options() builds getopt_long's tables and --help from
+ * it, so a command accepts exactly what its help lists.  The options every
+ * command that reads a kernel takes come in groups, shared by all of them.
+ */
+struct opt {
+	const char *name; /* long name, without "--" */
+	int key;          /* the short option's letter, or a value >= 0x100 (long only) */
+	const char *arg;  /* the argument's name in --help; NULL for a flag */
+	const char *help; /* one line, or several separated by '\n' */
+};
+
+enum opt_group {
+	OPTS_IMAGE = 1 << 0,  /* --max-output, --max-depth, -v: opening an image and its containers */
+	OPTS_TABLE = 1 << 1,  /* --base, --arch, --bits, --endian, --source, --max-symbols, --max-name-len, --strict */
+	OPTS_OUTPUT = 1 << 2, /* -o FILE: the output goes to FILE instead of stdout */
+	OPTS_INPUT = OPTS_IMAGE | OPTS_TABLE,
+};
+
+/* Keys of the shared options: long-only keys of commands stay below 0x1000. */
+enum {
+	OPT_BASE = 0x1000, OPT_ARCH, OPT_BITS, OPT_ENDIAN, OPT_SOURCE, OPT_MAX_OUTPUT, OPT_MAX_SYMBOLS,
+	OPT_MAX_NAME_LEN, OPT_MAX_DEPTH, OPT_STRICT,
+};
+
+struct cmd_spec {
+	const char *name;      /* "list" */
+	const char *usage;     /* what follows "usage: ksyms ": "list [OPTIONS] [SRC]" */
+	const char *about;     /* what the command does, in lines */
+	const struct opt *opts; /* its own options, ending with { NULL }; one named like a shared
+				 * option replaces that option's help (its key stays the shared one) */
+	unsigned groups;       /* enum opt_group */
+	const char *epilog;    /* after the options (exit status, ...), or NULL */
+};
+
+/* The shared option groups, for the completion and man page checks. */
+extern const struct opt image_options[], table_options[], output_options[];
+
+/*
+ * Parse argv against @spec.  Shared options go into @in (NULL when the
+ * command has no input groups), -o into the output redirection, the rest
+ * to @fn.  --help prints the help and exits 0; an unknown option, a missing
+ * argument or a bad value prints one line and exits 2.  Returns optind.
+ */
+int parse_options(const struct cmd_spec *spec, int argc, char **argv, struct input_opts *in,
+		  void (*fn)(void *ctx, int key, const char *arg), void *ctx);
+void print_help(const struct cmd_spec *spec, FILE *f);
+/* One line, "ksyms: CMD: message (see 'ksyms CMD --help')", and exit 2. */
+void usage_error(const struct cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* -o FILE: the command's stdout goes to a temporary file beside FILE,
+ * renamed to FILE by output_finish() when the command produced output or
+ * succeeded, removed otherwise (and at any other exit). */
+int output_finish(int rc);
+
+/* Parse a number (decimal, or hex with 0x); exits with a usage error on garbage. */
+unsigned long long parse_number(const char *what, const char *s);
+/* --source KIND */
+enum ksyms_source_kind parse_source_kind(const char *arg);
 
 /* Open @path and decode its table; on failure print the error and return
  * EXIT_BAD_INPUT.  *img may be NULL-ed when not wanted. */
@@ -70,9 +109,6 @@ int open_table(const char *path, struct input_opts *o, struct ksyms_image **img,
 void report_error(const char *path, struct ksyms_error *err);
 /* Explain that a /proc/kallsyms shows only zero addresses (kptr_restrict). */
 void report_hidden(const char *path);
-void usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-/* Parse a number (decimal, or hex with 0x); exits on garbage. */
-unsigned long long parse_number(const char *what, const char *s);
 
 /* -t/--type LETTERS, -s/--substring TEXT and -g/--glob PATTERN (the last two
  * repeatable): which symbols list and diff keep.  A symbol is kept when its type
@@ -107,7 +143,22 @@ void out_bytes(struct out *o, const char *s, size_t n);
 void out_str(struct out *o, const char *s);
 void out_char(struct out *o, char c);
 void out_hex(struct out *o, uint64_t v, int digits); /* zero-padded lowercase */
+/* "ADDRESS TYPE NAME\n" as /proc/kallsyms prints it (%0*lx %c %s). */
+void out_symbol_line(struct out *o, uint64_t addr, int digits, char type, const char *name);
+/*
+ * JSON strings (json.c).  Strings are UTF-8; kernel names are bytes.  Valid
+ * UTF-8 is written as it is (control characters, '"' and '\\' escaped); a
+ * byte that is not part of valid UTF-8 becomes U+FFFD, and then the member
+ * "KEY_hex" follows "KEY" with the exact bytes in hex, so that every output
+ * is valid JSON for any parser and every name can be had back exactly.
+ */
+/* "s" (a value, for strings that are always text: option names, formats) */
 void out_json_string(struct out *o, const char *s);
+/* "key":"value"[,"key_hex":"..."] */
+void out_json_member(struct out *o, const char *key, const char *value);
+void out_json_member_bytes(struct out *o, const char *key, const char *p, size_t n);
+/* "key":null when @value is NULL */
+void out_json_member_or_null(struct out *o, const char *key, const char *value);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* symfmt.c: symbols as list, addr2sym and sym2addr write them. */
@@ -117,9 +168,29 @@ void out_export_text(struct out *o, const struct ksyms_export *x);
 void out_export_json(struct out *o, const struct ksyms_export *x);
 /* The kernel's %pS: name+0xoff/0xsize [module] */
 void out_symbol_offset(struct out *o, const struct ksyms_match *m);
+/* The same as a string (malloc'd; NULL when out of memory) */
+char *symbol_offset_string(const struct ksyms_match *m);
 /* Hex digits of an address of this table: 8 or 16, as /proc/kallsyms. */
 int addr_digits(const struct ksyms_table *tab);
 /* A kernel address as typed: hex, optional 0x, fitted to the table's word size. */
 bool parse_kernel_addr(struct ksyms_table *tab, const char *s, uint64_t *ret);
+
+/* running.c: the running kernel, the default source; paths are under
+ * $KSYMS_SYSROOT when it is set (tests build a fake root). */
+char *sys_path(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* malloc'd */
+const char *running_release(void);  /* uname -r */
+char *running_image(void);           /* the first readable image of the running kernel, or NULL */
+/* /proc/config.gz, else /boot/config-R: the text (malloc'd) and where it came from */
+char *running_config(size_t *ret_len, char **ret_path);
+/* The running kernel's table: /proc/kallsyms when it shows addresses, else
+ * its image, when the system shows it was not moved or @need_runtime is
+ * false (the caller infers the slide); else one line saying how to get
+ * permission, and EXIT_BAD_INPUT.  *ret_path is malloc'd. */
+int open_running_table(struct input_opts *in, bool need_runtime, struct ksyms_table **ret_tab, char **ret_path);
+/* info: the release, /sys/kernel/btf/vmlinux, the configuration */
+void running_print_text(struct out *o);
+void running_print_json(struct out *o); /* ,"running":{...} */
+/* Is this argument a file (or "-") rather than an address or a name? */
+bool names_file(const char *arg);
 
 #endif

@@ -6,29 +6,36 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms addr2sym [OPTIONS] SRC [ADDR...]\n"
-	"Resolve kernel addresses the way the kernel's %pS prints them: the symbol\n"
-	"at or below the address (its first alias), the offset into it and its size\n"
-	"(up to the next higher symbol), and [module] for a module's symbol.\n"
-	"SRC is a kernel image, an ELF vmlinux, a System.map or a /proc/kallsyms.\n"
-	"ADDRs are hex, with or without 0x; without ADDR arguments they are read\n"
-	"from stdin, separated by blanks or newlines.\n\n"
-	"One line per address:\n"
-	"  ADDR name+0xoff/0xsize              (ADDR as a /proc/kallsyms address)\n"
-	"  ADDR name+0xoff/0xsize [module]     (0xsize is ? for a module's last symbol)\n"
-	"  ADDR not in any symbol\n"
-	"When SRC is a kernel image, an exported symbol's line ends with a tab and\n"
-	"EXPORT_SYMBOL or EXPORT_SYMBOL_GPL, and a tab and its namespace if any;\n"
-	"no suffix means not exported.  Exit status 0 if every address resolved,\n"
-	"1 if one did not (or was not an address).\n\n"
-	"  -a, --all-aliases       one line for each name at the symbol's address\n"
-	"  -j, --json              JSON Lines: {\"addr\":\"0x...\",\"symbol\":\"name+0x1c/0x80\",\n"
-	"                          \"name\":...,\"offset\":N,\"size\":N,\"export\":...}\n"
-	"      --base ADDR, --arch ARCH, --endian little|big, --bits 32|64\n"
-	"      --source auto|kallsyms|symtab|system.map|proc\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           explain what was found\n";
+static const struct opt addr2sym_opts[] = {
+	{ "all-aliases", 'a', NULL, "one line for each name at the symbol's address" },
+	{ "json", 'j', NULL,
+	  "JSON Lines: {\"addr\":\"0x...\",\"symbol\":\"name+0x1c/0x80\",\n"
+	  "\"name\":...,\"offset\":N,\"size\":N,\"export\":...}" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec addr2sym_spec = {
+	.name = "addr2sym",
+	.usage = "addr2sym [OPTIONS] [SRC] [ADDR...]",
+	.about = "Resolve kernel addresses the way the kernel's %pS prints them: the symbol\n"
+		 "at or below the address (its first alias), the offset into it and its size\n"
+		 "(up to the next higher symbol), and [module] for a module's symbol.\n"
+		 "SRC is any symbol source: a kernel image, an ELF vmlinux, a System.map or a\n"
+		 "/proc/kallsyms; without it (when the first argument is not a file), the\n"
+		 "running kernel.  ADDRs are hex, with or without 0x; without ADDR arguments\n"
+		 "they are read from stdin, separated by blanks or newlines.\n\n"
+		 "One line per address:\n"
+		 "  ADDR name+0xoff/0xsize              (ADDR as a /proc/kallsyms address)\n"
+		 "  ADDR name+0xoff/0xsize [module]     (0xsize is ? for a module's last symbol)\n"
+		 "  ADDR not in any symbol\n"
+		 "When SRC is a kernel image, an exported symbol's line ends with a tab and\n"
+		 "EXPORT_SYMBOL or EXPORT_SYMBOL_GPL, and a tab and its namespace if any;\n"
+		 "no suffix means not exported.\n",
+	.opts = addr2sym_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+	.epilog = "Exit status: 0 if every address resolved, 1 if one did not (or was not an\n"
+		  "address, or SRC is unusable), 2 on usage errors.\n",
+};
 
 struct a2s {
 	struct ksyms_table *tab;
@@ -63,18 +70,23 @@ static void print_json(struct a2s *c, uint64_t addr, const struct ksyms_match *m
 {
 	out_str(c->o, "{\"addr\":\"0x");
 	out_hex(c->o, addr, c->digits);
-	out_str(c->o, "\",\"symbol\":\"");
-	out_symbol_offset(c->o, m);
-	out_str(c->o, "\",\"name\":");
-	out_json_string(c->o, m->sym.name);
+	out_str(c->o, "\",");
+	char *pS = symbol_offset_string(m);
+	if (pS)
+		out_json_member(c->o, "symbol", pS);
+	else
+		c->o->failed = true;
+	free(pS);
+	out_char(c->o, ',');
+	out_json_member(c->o, "name", m->sym.name);
 	out_printf(c->o, ",\"offset\":%llu,\"size\":", (unsigned long long)m->offset);
 	if (m->size)
 		out_printf(c->o, "%llu", (unsigned long long)m->size);
 	else
 		out_str(c->o, "null");
 	if (m->sym.module) {
-		out_str(c->o, ",\"module\":");
-		out_json_string(c->o, m->sym.module);
+		out_char(c->o, ',');
+		out_json_member(c->o, "module", m->sym.module);
 	}
 	print_export(c, index);
 	out_str(c->o, "}\n");
@@ -171,40 +183,46 @@ static void hint_text_only(struct ksyms_table *tab, const char *path)
 		progname, path);
 }
 
+static void addr2sym_option(void *ctx, int key, const char *arg)
+{
+	struct a2s *c = ctx;
+
+	(void)arg;
+	if (key == 'a')
+		c->all_aliases = true;
+	else
+		c->json = true;
+}
+
 int cmd_addr2sym(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all-aliases", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct input_opts in;
 	struct a2s c = { 0 };
 	struct out o;
-	int opt, rc;
+	char *running = NULL;
+	const char *path;
+	int rc;
 
 	input_opts_init(&in);
 	in.need_addresses = true;
-	while ((opt = getopt_long(argc, argv, "ajhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'a': c.all_aliases = true; break;
-		case 'j': c.json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
+	int i = parse_options(&addr2sym_spec, argc, argv, &in, addr2sym_option, &c);
+	/* the first argument is SRC unless it is an address and no file */
+	if (i < argc && (names_file(argv[i]) || strspn(argv[i], "0123456789abcdefABCDEFxX") != strlen(argv[i]))) {
+		path = argv[i++];
+		if (strcmp(path, "-") == 0 && i == argc)
+			usage_error(&addr2sym_spec, "SRC is stdin ('-'), so the addresses must be arguments");
+		rc = open_table(path, &in, NULL, &c.tab);
+	} else {
+		rc = open_running_table(&in, true, &c.tab, &running);
+		path = running;
 	}
-	if (optind >= argc)
-		usage_error(usage_text, "addr2sym takes a symbol source SRC");
-	const char *path = argv[optind++];
-	rc = open_table(path, &in, NULL, &c.tab);
 	if (rc)
 		return rc;
 	out_init(&o);
 	c.o = &o;
 	c.digits = addr_digits(c.tab);
-	if (optind < argc)
-		for (int i = optind; i < argc && !o.failed; i++)
+	if (i < argc)
+		for (; i < argc && !o.failed; i++)
 			resolve(&c, argv[i]);
 	else
 		resolve_stdin(&c);
@@ -212,5 +230,6 @@ int cmd_addr2sym(int argc, char **argv)
 	if (c.unresolved && !c.json)
 		hint_text_only(c.tab, path);
 	ksyms_table_destroy(c.tab);
+	free(running);
 	return rc ? rc : c.unresolved ? EXIT_BAD_INPUT : 0;
 }

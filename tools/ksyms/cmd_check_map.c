@@ -6,26 +6,32 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms check-map [OPTIONS] [SYSTEM_MAP]\n"
-	"Does SYSTEM_MAP (default: /boot/System.map-$(uname -r)) match the running kernel?\n"
-	"It is compared with /proc/kallsyms by name.  A constant slide (KASLR) still matches,\n"
-	"and so does what kallsyms leaves out of System.map: absolute symbols, local labels,\n"
-	"the data symbols of a kernel without CONFIG_KALLSYMS_ALL.  Module symbols are not\n"
-	"compared.  SYSTEM_MAP may also be a kernel image or an ELF vmlinux.\n\n"
-	"  -k, --kallsyms FILE     a saved copy of /proc/kallsyms (default: the live one)\n"
-	"  -j, --json              the answer as a JSON object\n"
-	"      --source KIND       read SYSTEM_MAP as KIND (auto, kallsyms, symtab, system.map)\n"
-	"      --base, --arch, --endian, --bits, --max-output   for an image, as for 'ksyms list'\n\n"
-	"Exit status: 0 it matches, 1 it does not (or an input is unusable), 2 usage.\n";
+static const struct opt check_map_opts[] = {
+	{ "kallsyms", 'k', "FILE", "a saved copy of /proc/kallsyms (default: the live one)" },
+	{ "json", 'j', NULL, "the answer as a JSON object" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec check_map_spec = {
+	.name = "check-map",
+	.usage = "check-map [OPTIONS] [SYSTEM_MAP]",
+	.about = "Does SYSTEM_MAP (default: /boot/System.map-$(uname -r)) match the running kernel?\n"
+		 "It is compared with /proc/kallsyms by name.  A constant slide (KASLR) still matches,\n"
+		 "and so does what kallsyms leaves out of System.map: absolute symbols, local labels,\n"
+		 "the data symbols of a kernel without CONFIG_KALLSYMS_ALL.  Module symbols are not\n"
+		 "compared.  SYSTEM_MAP may be any symbol source: a kernel image or an ELF vmlinux\n"
+		 "works too.  The input options apply to SYSTEM_MAP.\n",
+	.opts = check_map_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+	.epilog = "Exit status: 0 it matches, 1 it does not (or an input is unusable), 2 usage.\n",
+};
 
 struct check {
 	const char *map_path, *ks_path;
-	char default_map[300];
+	char *default_map, *default_ks;
 	struct ksyms_table *map, *ks;
 	bool json;
 };
@@ -33,12 +39,7 @@ struct check {
 /* /boot/System.map-$(uname -r), where Debian, Fedora and SUSE install it. */
 static const char *default_map(struct check *c)
 {
-	struct utsname u;
-
-	if (uname(&u) != 0)
-		usage_error(usage_text, "no SYSTEM_MAP given, and uname() failed");
-	snprintf(c->default_map, sizeof(c->default_map), "/boot/System.map-%s", u.release);
-	return c->default_map;
+	return c->default_map = sys_path("/boot/System.map-%s", running_release());
 }
 
 static int open_inputs(struct check *c, struct input_opts *in)
@@ -104,16 +105,14 @@ static void print_json(const struct check *c, const struct ksyms_diff_summary *s
 	struct out o;
 
 	out_init(&o);
-	out_str(&o, "{\"map\":");
-	out_json_string(&o, c->map_path);
-	out_str(&o, ",\"kallsyms\":");
-	out_json_string(&o, c->ks_path);
-	out_printf(&o, ",\"match\":%s,\"symbols\":%zu,\"slide\":\"%s\",\"differ\":%zu,\"example\":",
+	out_char(&o, '{');
+	out_json_member(&o, "map", c->map_path);
+	out_char(&o, ',');
+	out_json_member(&o, "kallsyms", c->ks_path);
+	out_printf(&o, ",\"match\":%s,\"symbols\":%zu,\"slide\":\"%s\",\"differ\":%zu",
 		   match ? "true" : "false", s->same + s->moved, slide, s->unexplained);
-	if (match)
-		out_str(&o, "null");
-	else
-		out_json_string(&o, ex);
+	out_char(&o, ',');
+	out_json_member_or_null(&o, "example", match ? NULL : ex);
 	out_str(&o, "}\n");
 	out_finish(&o);
 }
@@ -154,34 +153,36 @@ static int compare(struct check *c)
 	return rc;
 }
 
+static void check_map_option(void *ctx, int key, const char *arg)
+{
+	struct check *c = ctx;
+
+	if (key == 'k')
+		c->ks_path = arg;
+	else
+		c->json = true;
+}
+
 int cmd_check_map(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "kallsyms", required_argument, NULL, 'k' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
-	};
-	struct check c = { .ks_path = "/proc/kallsyms" };
+	struct check c = { 0 };
 	struct input_opts in;
-	int opt;
 
 	input_opts_init(&in);
-	while ((opt = getopt_long(argc, argv, "k:jhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'k': c.ks_path = optarg; break;
-		case 'j': c.json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1)
-		usage_error(usage_text, "check-map takes at most one SYSTEM_MAP");
-	c.map_path = optind < argc ? argv[optind] : default_map(&c);
+	int i = parse_options(&check_map_spec, argc, argv, &in, check_map_option, &c);
+	if (argc - i > 1)
+		usage_error(&check_map_spec, "check-map takes at most one SYSTEM_MAP");
+	c.map_path = i < argc ? argv[i] : default_map(&c);
+	if (!c.ks_path)
+		c.ks_path = c.default_ks = sys_path("/proc/kallsyms");
+	if (strcmp(c.map_path, "-") == 0 && strcmp(c.ks_path, "-") == 0)
+		usage_error(&check_map_spec, "stdin ('-') can be only one of SYSTEM_MAP and --kallsyms");
 	int rc = open_inputs(&c, &in);
 	if (!rc)
 		rc = compare(&c);
 	ksyms_table_destroy(c.map);
 	ksyms_table_destroy(c.ks);
+	free(c.default_map);
+	free(c.default_ks);
 	return rc;
 }

@@ -1,31 +1,45 @@
 // SPDX-License-Identifier: MIT
 /* ksyms diff: two symbol sources side by side (ksyms_diff_create). */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
 
 /* diff(1)'s exit codes: scripts test them the same way */
 enum { DIFF_SAME = 0, DIFF_DIFFERENT = 1, DIFF_TROUBLE = 2 };
 
-static const char usage_text[] =
-	"usage: ksyms diff [OPTIONS] A B\n"
-	"Compare two symbol sources of any kind: kernel images, ELF .symtab, System.map,\n"
-	"/proc/kallsyms.  Symbols pair up by name (module symbols with the same module's);\n"
-	"each is the same, moved, only in A or only in B.  Copies of a name defined more\n"
-	"than once pair by the slide, then by equal address, then in address order.\n"
-	"Differences the kernel build explains (what kallsyms leaves out of System.map:\n"
-	"absolute symbols, local labels, data of a kernel without CONFIG_KALLSYMS_ALL, ...)\n"
-	"and moves by one constant slide (KASLR) are counted, not listed.\n\n"
-	"  -a, --all               list the explained differences too, with their reason\n"
-	"      --summary           print the counts only\n"
-	"  -j, --json              one JSON object\n"
-	"  -t, --type LETTERS      compare only symbols whose type is one of LETTERS\n"
-	"  -s, --substring TEXT    compare only names containing TEXT (repeatable)\n"
-	"  -g, --glob PATTERN      compare only names matching PATTERN (repeatable)\n"
-	"      --strict            no excuses but the slide: every other difference counts\n"
-	"      --source KIND       read both as KIND (auto, kallsyms, symtab, system.map, proc)\n"
-	"      --source-a KIND, --source-b KIND   the same for one side\n"
-	"      --base, --arch, --endian, --bits, --max-output   as for 'ksyms list', both sides\n\n"
-	"Exit status: 0 when nothing differs but what the build explains (no moves),\n"
-	"1 when the sources differ, 2 on trouble (usage, unreadable input).\n";
+enum { OPT_SUMMARY = 0x100, OPT_SOURCE_A, OPT_SOURCE_B };
+
+static const struct opt diff_opts[] = {
+	{ "all", 'a', NULL, "list the explained differences too, with their reason" },
+	{ "summary", OPT_SUMMARY, NULL, "print the counts only" },
+	{ "json", 'j', NULL, "one JSON object" },
+	{ "type", 't', "LETTERS", "compare only symbols whose type is one of LETTERS" },
+	{ "substring", 's', "TEXT", "compare only names containing TEXT (repeatable)" },
+	{ "glob", 'g', "PATTERN", "compare only names matching PATTERN (repeatable)" },
+	{ "strict", OPT_STRICT, NULL, "no excuses but the slide: every other difference counts" },
+	{ "source-a", OPT_SOURCE_A, "KIND", "read A as KIND (--source: both)" },
+	{ "source-b", OPT_SOURCE_B, "KIND", "read B as KIND" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec diff_spec = {
+	.name = "diff",
+	.usage = "diff [OPTIONS] A [B]",
+	.about = "Compare two symbol sources of any kind: kernel images, ELF .symtab, System.map,\n"
+		 "/proc/kallsyms; without B, A against the running kernel.  Symbols pair up by\n"
+		 "name (module symbols with the same module's); each is the same, moved, only\n"
+		 "in A or only in B.  Copies of a name defined more than once pair by the slide,\n"
+		 "then by equal address, then in address order.  Differences the kernel build\n"
+		 "explains (what kallsyms leaves out of System.map: absolute symbols, local\n"
+		 "labels, data of a kernel without CONFIG_KALLSYMS_ALL, ...) and moves by one\n"
+		 "constant slide (KASLR) are counted, not listed.  The input options apply to\n"
+		 "both sides.\n",
+	.opts = diff_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+	.epilog = "Exit status: 0 when nothing differs but what the build explains (no moves),\n"
+		  "1 when the sources differ, 2 on trouble (usage, unreadable input).\n",
+};
 
 /* ksyms_diff_opts.filter */
 static bool keep(void *ctx, const struct ksyms_symbol *s)
@@ -175,11 +189,11 @@ static void json_sym(struct out *o, const struct diff_cmd *c, const char *key, c
 	out_hex(o, s->addr & c->mask, c->digits);
 	out_str(o, "\",\"type\":\"");
 	out_char(o, s->type);
-	out_str(o, "\",\"name\":");
-	out_json_string(o, s->name);
+	out_str(o, "\",");
+	out_json_member(o, "name", s->name);
 	if (s->module) {
-		out_str(o, ",\"module\":");
-		out_json_string(o, s->module);
+		out_char(o, ',');
+		out_json_member(o, "module", s->module);
 	}
 	out_char(o, '}');
 }
@@ -204,8 +218,8 @@ static void json_side(struct out *o, const struct diff_cmd *c, int i, size_t com
 {
 	const struct ksyms_info *info = ksyms_table_info(c->tab[i]);
 
-	out_printf(o, "\"%c\":{\"path\":", "ab"[i]);
-	out_json_string(o, c->path[i]);
+	out_printf(o, "\"%c\":{", "ab"[i]);
+	out_json_member(o, "path", c->path[i]);
 	out_printf(o, ",\"source\":\"%s\",\"symbols\":%zu,\"compared\":%zu,\"filtered\":%zu,\"modules_skipped\":%zu},",
 		   ksyms_source_kind_name(info->source_kind), ksyms_table_count(c->tab[i]), compared, filtered,
 		   skipped);
@@ -262,23 +276,19 @@ static void print_json(struct out *o, const struct diff_cmd *c, const struct ksy
 
 /* ------------------------------------------------------------------------ */
 
-static enum ksyms_source_kind parse_kind(const char *arg)
-{
-	struct input_opts tmp;
-
-	input_opts_init(&tmp);
-	input_option(&tmp, 'S', arg);
-	return tmp.kind;
-}
-
-static int open_both(struct diff_cmd *c, const struct input_opts *in)
+/* B NULL: the running kernel (the slide is the diff's to find). */
+static int open_both(struct diff_cmd *c, const struct input_opts *in, char **running)
 {
 	for (int i = 0; i < 2; i++) {
 		struct input_opts o = *in;
 		o.kind = c->kind[i];
 		o.need_addresses = true;
 		o.open.kallsyms_only = true; /* names and addresses only, no exports */
-		if (open_table(c->path[i], &o, NULL, &c->tab[i]))
+		if (!c->path[i] && open_running_table(&o, false, &c->tab[i], running))
+			return DIFF_TROUBLE;
+		if (!c->path[i])
+			c->path[i] = *running;
+		else if (open_table(c->path[i], &o, NULL, &c->tab[i]))
 			return DIFF_TROUBLE;
 	}
 	return 0;
@@ -309,58 +319,56 @@ static int run_diff(struct diff_cmd *c, struct name_filter *f)
 	return rc;
 }
 
+struct diff_args {
+	struct diff_cmd *c;
+	struct name_filter *f;
+	bool kind_set[2];
+};
+
+static void diff_option(void *ctx, int key, const char *arg)
+{
+	struct diff_args *a = ctx;
+
+	if (name_filter_option(a->f, key, arg))
+		return;
+	switch (key) {
+	case 'a': a->c->all = true; break;
+	case OPT_SUMMARY: a->c->summary = true; break;
+	case 'j': a->c->json = true; break;
+	case OPT_SOURCE_A: a->c->kind[0] = parse_source_kind(arg); a->kind_set[0] = true; break;
+	default: a->c->kind[1] = parse_source_kind(arg); a->kind_set[1] = true; break; /* OPT_SOURCE_B */
+	}
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	enum { OPT_SUMMARY = 256, OPT_STRICT, OPT_SOURCE_A, OPT_SOURCE_B };
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },	   { "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "json", no_argument, NULL, 'j' },	   { "type", required_argument, NULL, 't' },
-		{ "substring", required_argument, NULL, 's' }, { "glob", required_argument, NULL, 'g' },
-		{ "strict", no_argument, NULL, OPT_STRICT }, { "source-a", required_argument, NULL, OPT_SOURCE_A },
-		{ "source-b", required_argument, NULL, OPT_SOURCE_B }, { "help", no_argument, NULL, 'h' },
-		INPUT_LONG_OPTIONS,			   { NULL, 0, NULL, 0 },
-	};
 	struct diff_cmd c = { .digits = 16 };
 	struct input_opts in;
 	struct name_filter f;
-	int kind_set[2] = { 0, 0 };
-	int opt, rc;
+	struct diff_args a = { &c, &f, { false, false } };
+	char *running = NULL;
+	int rc;
 
 	input_opts_init(&in);
 	if (!name_filter_init(&f, argc))
-		usage_error(NULL, "out of memory");
-	while ((opt = getopt_long(argc, argv, "ajt:s:g:hv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg) || name_filter_option(&f, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'a': c.all = true; break;
-		case OPT_SUMMARY: c.summary = true; break;
-		case 'j': c.json = true; break;
-		case OPT_STRICT: c.strict = in.strict = true; break;
-		case OPT_SOURCE_A: c.kind[0] = parse_kind(optarg); kind_set[0] = 1; break;
-		case OPT_SOURCE_B: c.kind[1] = parse_kind(optarg); kind_set[1] = 1; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			name_filter_free(&f);
-			return 0;
-		default:
-			fputs(usage_text, stderr);
-			name_filter_free(&f);
-			return EXIT_USAGE;
-		}
+		usage_error(&diff_spec, "out of memory");
+	int i = parse_options(&diff_spec, argc, argv, &in, diff_option, &a);
+	c.strict = in.strict;
+	if (i == argc || argc - i > 2)
+		usage_error(&diff_spec, "diff takes two sources, A and B, or one to compare with the running kernel");
+	for (int k = 0; k < 2; k++) {
+		c.path[k] = i + k < argc ? argv[i + k] : NULL;
+		if (!a.kind_set[k])
+			c.kind[k] = in.kind;
 	}
-	if (optind != argc - 2)
-		usage_error(usage_text, "diff takes two sources, A and B");
-	for (int i = 0; i < 2; i++) {
-		c.path[i] = argv[optind + i];
-		if (!kind_set[i])
-			c.kind[i] = in.kind;
-	}
-	rc = open_both(&c, &in);
+	if (c.path[1] && strcmp(c.path[0], "-") == 0 && strcmp(c.path[1], "-") == 0)
+		usage_error(&diff_spec, "stdin ('-') can be only one of A and B");
+	rc = open_both(&c, &in, &running);
 	if (!rc)
 		rc = run_diff(&c, &f);
 	ksyms_table_destroy(c.tab[0]);
 	ksyms_table_destroy(c.tab[1]);
 	name_filter_free(&f);
+	free(running);
 	return rc;
 }

@@ -7,16 +7,24 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms extract [OPTIONS] -o OUT IMAGE\n"
-	"Write the kernel inside IMAGE with every container and compression removed,\n"
-	"like the kernel's scripts/extract-vmlinux, or with --step N the data that\n"
-	"layer N of the chain yields ('ksyms info' numbers them, 0 = outermost).\n\n"
-	"  -o, --output OUT        the file to write; '-' writes to stdout (not a terminal)\n"
-	"  -n, --step N            write what layer N yields instead of the kernel\n"
-	"  -f, --force             overwrite OUT if it exists\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
-	"  -v, --verbose           explain what was found (twice: every candidate)\n";
+static const struct opt extract_opts_list[] = {
+	{ "output", 'o', "OUT", "the file to write; '-' writes to stdout (not a terminal)" },
+	{ "step", 'n', "N", "write what layer N yields instead of the kernel" },
+	{ "force", 'f', NULL, "overwrite OUT if it exists" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec extract_spec = {
+	.name = "extract",
+	.usage = "extract [OPTIONS] -o OUT IMAGE",
+	.about = "Write the kernel inside IMAGE with every container and compression removed,\n"
+		 "like the kernel's scripts/extract-vmlinux, or with --step N the data that\n"
+		 "layer N of the chain yields ('ksyms info' numbers them, 0 = outermost).\n"
+		 "Without --step, IMAGE must hold a kernel (its \"Linux version\" banner): a\n"
+		 "file that holds none is an error, not a copy.\n",
+	.opts = extract_opts_list,
+	.groups = OPTS_IMAGE,
+};
 
 struct extract_opts {
 	const char *out;
@@ -59,6 +67,20 @@ static int extract(const struct extract_opts *x, const char *image, struct input
 	int rc = open_table(image, in, &img, NULL);
 	if (rc)
 		return rc;
+	char *banner = NULL;
+	/* --step names a layer: write it, kernel or not */
+	struct ksyms_error *err = x->has_step ? NULL : ksyms_image_banner(img, &banner);
+	ksyms_free(banner);
+	if (err) {
+		size_t len;
+		ksyms_image_layer_data(img, ksyms_image_layer_count(img) - 1, &len);
+		ksyms_error_destroy(err);
+		fprintf(stderr, "%s: '%s': no kernel found in the %zu bytes %s (no \"Linux version\" banner; "
+			"not a kernel, or one cut short? --step N writes a layer anyway)\n", progname, image, len,
+			ksyms_image_layer_count(img) > 1 ? "it unpacks to" : "of the file");
+		ksyms_image_destroy(img);
+		return EXIT_BAD_INPUT;
+	}
 	size_t n = ksyms_image_layer_count(img);
 	size_t step = x->has_step ? (size_t)x->step : n - 1;
 	if (x->has_step && x->step >= n) {
@@ -77,33 +99,27 @@ static int extract(const struct extract_opts *x, const char *image, struct input
 	return rc;
 }
 
+static void extract_option(void *ctx, int key, const char *arg)
+{
+	struct extract_opts *x = ctx;
+
+	switch (key) {
+	case 'o': x->out = arg; break;
+	case 'n': x->has_step = true; x->step = parse_number("step", arg); break;
+	default: x->force = true; break; /* -f */
+	}
+}
+
 int cmd_extract(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "step", required_argument, NULL, 'n' },
-		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ "max-output", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct input_opts in;
 	struct extract_opts x = { 0 };
-	int opt;
 
 	input_opts_init(&in);
-	while ((opt = getopt_long(argc, argv, "o:n:fhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': x.out = optarg; break;
-		case 'n': x.has_step = true; x.step = parse_number("step", optarg); break;
-		case 'f': x.force = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "extract takes one IMAGE");
+	int i = parse_options(&extract_spec, argc, argv, &in, extract_option, &x);
+	if (argc - i != 1)
+		usage_error(&extract_spec, "extract takes one IMAGE");
 	if (!x.out)
-		usage_error(usage_text, "extract needs -o OUT (or -o - for stdout)");
-	return extract(&x, argv[optind], &in);
+		usage_error(&extract_spec, "extract needs -o OUT (or -o - for stdout)");
+	return extract(&x, argv[i], &in);
 }

@@ -8,27 +8,39 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms gen [OPTIONS] -o OUT SYSTEM_MAP\n"
-	"Build kallsyms tables from a symbol list the way the kernel build does (filter,\n"
-	"sort, compress) and write them into a synthetic kernel image that `ksyms list`\n"
-	"reads back.  SYSTEM_MAP holds 'ADDRESS TYPE NAME' lines (System.map, nm -n,\n"
-	"/proc/kallsyms; module lines are skipped); '-' reads stdin.\n\n"
-	"  -o, --output OUT        the image to write ('-' = stdout)\n"
-	"  -f, --force             overwrite OUT if it exists\n"
-	"  -l, --layout NAME       table layout (default 6.4; see --list-layouts)\n"
-	"      --bits 32|64        kernel word size (default 64)\n"
-	"      --endian little|big byte order (default little)\n"
-	"      --base ADDR         virtual address of the image's first byte (default: the\n"
-	"                          address of _text, else the lowest symbol's, rounded down\n"
-	"                          to 4 KiB); 7.0 raw images need it again for `ksyms list`\n"
-	"      --elf               write a minimal ELF (one PT_LOAD at ADDR), not a raw image\n"
-	"      --no-filter         keep every symbol (the input is already a kallsyms list)\n"
-	"      --text-only         keep only text symbols, as without CONFIG_KALLSYMS_ALL\n"
-	"      --absolute-percpu   per-cpu symbols become type A (x86-64 -percpu layouts)\n"
-	"      --banner TEXT       the 'Linux version ...' line to embed\n"
-	"      --list-layouts      print the layout names and what they stand for\n"
-	"  -v, --verbose           print what was written: symbols kept, where each table is\n";
+enum { OPT_GEN_BITS = 0x100, OPT_GEN_ENDIAN, OPT_GEN_BASE, OPT_ELF, OPT_NO_FILTER, OPT_TEXT_ONLY, OPT_PERCPU,
+       OPT_BANNER, OPT_LIST_LAYOUTS };
+
+static const struct opt gen_opts[] = {
+	{ "output", 'o', "OUT", "the image to write ('-' = stdout)" },
+	{ "force", 'f', NULL, "overwrite OUT if it exists" },
+	{ "layout", 'l', "NAME", "table layout (default 6.4; see --list-layouts)" },
+	{ "bits", OPT_GEN_BITS, "32|64", "kernel word size (default 64)" },
+	{ "endian", OPT_GEN_ENDIAN, "little|big", "byte order (default little)" },
+	{ "base", OPT_GEN_BASE, "ADDR",
+	  "the image's load address: the virtual address of its first byte\n"
+	  "(default: the address of _text, else the lowest symbol's, rounded\n"
+	  "down to 4 KiB); 7.0 raw images need it again for `ksyms list`" },
+	{ "elf", OPT_ELF, NULL, "write a minimal ELF (one PT_LOAD at ADDR), not a raw image" },
+	{ "no-filter", OPT_NO_FILTER, NULL, "keep every symbol (the input is already a kallsyms list)" },
+	{ "text-only", OPT_TEXT_ONLY, NULL, "keep only text symbols, as without CONFIG_KALLSYMS_ALL" },
+	{ "absolute-percpu", OPT_PERCPU, NULL, "per-cpu symbols become type A (x86-64 -percpu layouts)" },
+	{ "banner", OPT_BANNER, "TEXT", "the 'Linux version ...' line to embed" },
+	{ "list-layouts", OPT_LIST_LAYOUTS, NULL, "print the layout names and what they stand for" },
+	{ "verbose", 'v', NULL, "print what was written: symbols kept, where each table is" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec gen_spec = {
+	.name = "gen",
+	.usage = "gen [OPTIONS] -o OUT SYSTEM_MAP",
+	.about = "Build kallsyms tables from a symbol list the way the kernel build does (filter,\n"
+		 "sort, compress) and write them into a synthetic kernel image that `ksyms list`\n"
+		 "reads back.  SYSTEM_MAP holds 'ADDRESS TYPE NAME' lines (System.map, nm -n,\n"
+		 "/proc/kallsyms; module lines are skipped); '-' reads stdin.\n",
+	.opts = gen_opts,
+	.groups = 0,
+};
 
 struct gen_args {
 	const char *out, *layout, *input;
@@ -246,7 +258,7 @@ static int parse_bits(const char *arg)
 	unsigned long long b = parse_number("word size", arg);
 
 	if (b != 32 && b != 64)
-		usage_error(usage_text, "--bits takes 32 or 64, not '%s'", arg);
+		usage_error(&gen_spec, "--bits takes 32 or 64, not '%s'", arg);
 	return (int)(b / 8);
 }
 
@@ -256,52 +268,45 @@ static enum ksyms_byte_order parse_endian(const char *arg)
 		return KSYMS_ENDIAN_LITTLE;
 	if (strcmp(arg, "big") == 0 || strcmp(arg, "be") == 0)
 		return KSYMS_ENDIAN_BIG;
-	usage_error(usage_text, "--endian takes 'little' or 'big', not '%s'", arg);
+	usage_error(&gen_spec, "--endian takes 'little' or 'big', not '%s'", arg);
+}
+
+static void gen_option(void *ctx, int key, const char *arg)
+{
+	struct gen_args *a = ctx;
+	struct ksyms_gen_opts *o = &a->opts;
+
+	switch (key) {
+	case 'o': a->out = arg; break;
+	case 'f': a->force = true; break;
+	case 'l': a->layout = arg; break;
+	case OPT_GEN_BITS: o->word_size = parse_bits(arg); break;
+	case OPT_GEN_ENDIAN: o->byte_order = parse_endian(arg); break;
+	case OPT_GEN_BASE: a->has_base = true; o->base = parse_number("load address", arg); break;
+	case OPT_ELF: o->elf = true; break;
+	case OPT_NO_FILTER: o->filter = false; break;
+	case OPT_TEXT_ONLY: o->text_only = true; break;
+	case OPT_PERCPU: o->absolute_percpu = true; break;
+	case OPT_BANNER: o->banner = arg; break;
+	case OPT_LIST_LAYOUTS: list_layouts(); exit(0);
+	default: verbose++; break; /* -v */
+	}
 }
 
 static void parse_args(int argc, char **argv, struct gen_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },   { "force", no_argument, NULL, 'f' },
-		{ "layout", required_argument, NULL, 'l' },   { "bits", required_argument, NULL, 'W' },
-		{ "endian", required_argument, NULL, 'E' },   { "base", required_argument, NULL, 'B' },
-		{ "elf", no_argument, NULL, 'e' },	      { "no-filter", no_argument, NULL, 'n' },
-		{ "text-only", no_argument, NULL, 't' },      { "absolute-percpu", no_argument, NULL, 'p' },
-		{ "banner", required_argument, NULL, 'b' },   { "list-layouts", no_argument, NULL, 'L' },
-		{ "verbose", no_argument, NULL, 'v' },	      { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ksyms_gen_opts *o = &a->opts;
-	int opt;
+	int i = parse_options(&gen_spec, argc, argv, NULL, gen_option, a);
 
-	while ((opt = getopt_long(argc, argv, "o:fl:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o': a->out = optarg; break;
-		case 'f': a->force = true; break;
-		case 'l': a->layout = optarg; break;
-		case 'W': o->word_size = parse_bits(optarg); break;
-		case 'E': o->byte_order = parse_endian(optarg); break;
-		case 'B': a->has_base = true; o->base = parse_number("base address", optarg); break;
-		case 'e': o->elf = true; break;
-		case 'n': o->filter = false; break;
-		case 't': o->text_only = true; break;
-		case 'p': o->absolute_percpu = true; break;
-		case 'b': o->banner = optarg; break;
-		case 'L': list_layouts(); exit(0);
-		case 'v': verbose++; break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		default: fputs(usage_text, stderr); exit(EXIT_USAGE);
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "gen takes one SYSTEM_MAP");
+	if (argc - i != 1)
+		usage_error(&gen_spec, "gen takes one SYSTEM_MAP");
 	if (!a->out)
-		usage_error(usage_text, "gen needs -o OUT (or -o - for stdout)");
-	a->input = argv[optind];
+		usage_error(&gen_spec, "gen needs -o OUT (or -o - for stdout)");
+	a->input = argv[i];
 	struct ksyms_error *err = ksyms_layout_preset(a->layout, o->word_size, &o->layout);
 	if (err) {
 		const char *msg = ksyms_error_message(err);
-		fprintf(stderr, "%s: %s (see --list-layouts)\n", progname, msg);
+		fprintf(stderr, "%s: gen: %s (see '%s gen --list-layouts')\n", progname, msg, progname);
 		ksyms_error_destroy(err);
 		exit(EXIT_USAGE);
 	}

@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: MIT
 /* ksyms info: where the kallsyms tables are, and what they are. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms info [OPTIONS] IMAGE\n"
-	"Show the container chain, the kernel version, architecture, table layout,\n"
-	"symbol count, load address, and each kallsyms table's file offset (in the\n"
-	"decompressed kernel), virtual address and size.\n\n"
-	"  -j, --json              one JSON object; \"tables\" maps each kernel table name\n"
-	"                          to {\"offset\": N, \"address\": \"0x...\", \"size\": N}\n"
-	"      --base ADDR         virtual address of the image's first byte\n"
-	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           explain what was found (twice: every candidate)\n";
+static const struct opt info_opts[] = {
+	{ "json", 'j', NULL,
+	  "one JSON object per SRC, one per line; \"tables\" maps each kernel\n"
+	  "table name to {\"offset\": N, \"address\": \"0x...\", \"size\": N}" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec info_spec = {
+	.name = "info",
+	.usage = "info [OPTIONS] [SRC...]",
+	.about = "Show the container chain, the kernel version, architecture, table layout,\n"
+		 "symbol count, load address, and each kallsyms table's file offset (in the\n"
+		 "decompressed kernel), virtual address and size.  On a symbol list (System.map,\n"
+		 "/proc/kallsyms) say what the list is.  Without SRC, the running kernel's image\n"
+		 "(else /proc/kallsyms), its BTF and its configuration.\n",
+	.opts = info_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+};
 
 static const char *endian_name(enum ksyms_byte_order o)
 {
@@ -93,7 +101,7 @@ static void print_checks(struct out *o, const struct ksyms_info *i)
 }
 
 static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
-		       const struct btf_found *btf)
+		       const struct btf_found *btf, bool running)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	int digits = i->word_size == 4 ? 8 : 16;
@@ -107,6 +115,8 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 	}
 	if (i->source_kind != KSYMS_SOURCE_KALLSYMS) {
 		print_list_source(o, i);
+		if (running)
+			running_print_text(o);
 		return;
 	}
 	out_printf(o, "kernel:        %s\n", i->banner ? i->banner : "(no \"Linux version\" banner found)");
@@ -149,6 +159,10 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 		}
 		out_printf(o, " %10llu\n", (unsigned long long)l->size);
 	}
+	if (running) {
+		out_char(o, '\n');
+		running_print_text(o);
+	}
 }
 
 static void json_key(struct out *o, const char *key)
@@ -190,14 +204,13 @@ static void print_btf_json(struct out *o, const struct btf_found *f)
 }
 
 static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
-		       const struct btf_found *btf)
+		       const struct btf_found *btf, bool running)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	const struct ksyms_exports_info *e = ksyms_table_exports(tab);
 
 	out_char(o, '{');
-	json_key(o, "file");
-	out_json_string(o, path);
+	out_json_member(o, "file", path);
 	out_str(o, ",\"source\":");
 	out_json_string(o, i->source ? i->source : "unknown");
 	out_printf(o, ",\"module_symbols\":%zu,\"addresses_hidden\":%s", i->module_symbols,
@@ -221,16 +234,15 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 		out_json_string(o, ly->format);
 		out_printf(o, ",\"offset\":%llu,\"size\":%llu,\"out_size\":%llu,", (unsigned long long)ly->offset,
 			   (unsigned long long)ly->size, (unsigned long long)ly->out_size);
-		json_key(o, "description");
-		out_json_string(o, ly->description);
+		out_json_member(o, "description", ly->description);
 		out_char(o, '}');
 	}
 	out_char(o, ']');
 	print_btf_json(o, btf);
-	out_str(o, ",\"banner\":");
-	json_str_or_null(o, i->banner);
-	out_str(o, ",\"arch\":");
-	json_str_or_null(o, i->arch);
+	out_char(o, ',');
+	out_json_member_or_null(o, "banner", i->banner);
+	out_char(o, ',');
+	out_json_member_or_null(o, "arch", i->arch);
 	out_str(o, ",\"arch_source\":");
 	json_str_or_null(o, i->arch_source);
 	out_printf(o, ",\"bits\":%d,\"endian\":\"%s\",\"num_syms\":%llu", i->word_size * 8, endian_name(i->byte_order),
@@ -290,38 +302,33 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 			out_str(o, "null");
 		out_printf(o, ",\"size\":%llu}", (unsigned long long)l->size);
 	}
-	out_str(o, "}}\n");
+	out_char(o, '}');
+	if (running)
+		running_print_json(o);
+	out_str(o, "}\n");
 }
 
-int cmd_info(int argc, char **argv)
+static void info_option(void *ctx, int key, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct input_opts in;
-	bool json = false;
-	int opt;
+	(void)arg;
+	if (key == 'j')
+		*(bool *)ctx = true;
+}
 
-	input_opts_init(&in);
-	in.shows_verification = true;
-	while ((opt = getopt_long(argc, argv, "jhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'j': json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "info takes one IMAGE");
-
+/* Describe @path; NULL: the running kernel's image, else its /proc/kallsyms. */
+static int info(const char *path, struct input_opts *in, bool json, struct out *o, bool first)
+{
+	char *running = path ? NULL : running_image();
 	struct ksyms_image *img;
 	struct ksyms_table *tab;
-	int rc = open_table(argv[optind], &in, &img, &tab);
-	if (rc)
+
+	if (!path && !running)
+		running = sys_path("/proc/kallsyms");
+	int rc = open_table(path ? path : running, in, &img, &tab);
+	if (rc) {
+		free(running);
 		return rc;
+	}
 	/* BTF: only a kernel image has it (a symbol list is only names) */
 	struct ksyms_btf_info b;
 	struct btf_found btf = { NULL, "not a kernel image" };
@@ -331,12 +338,35 @@ int cmd_info(int argc, char **argv)
 		btf.b = err ? NULL : &b;
 		btf.why = err ? ksyms_error_message(err) : NULL;
 	}
-	struct out o;
-	out_init(&o);
-	(json ? print_json : print_text)(&o, argv[optind], img, tab, &btf);
+	if (!json && !first)
+		out_char(o, '\n');
+	(json ? print_json : print_text)(o, path ? path : running, img, tab, &btf, !path);
 	ksyms_error_destroy(err);
-	rc = out_finish(&o);
 	ksyms_table_destroy(tab);
 	ksyms_image_destroy(img);
-	return rc;
+	free(running);
+	return 0;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct input_opts in;
+	bool json = false;
+	int rc = 0;
+
+	input_opts_init(&in);
+	in.shows_verification = true;
+	int i = parse_options(&info_spec, argc, argv, &in, info_option, &json);
+	struct out o;
+	out_init(&o);
+	if (i == argc)
+		rc = info(NULL, &in, json, &o, true);
+	/* one after the other; a file that is no kernel does not stop the others */
+	for (int k = i; k < argc; k++) {
+		out_flush(&o);
+		if (info(argv[k], &in, json, &o, k == i))
+			rc = EXIT_BAD_INPUT;
+	}
+	int orc = out_finish(&o);
+	return orc ? orc : rc;
 }

@@ -5,27 +5,33 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms list [OPTIONS] IMAGE\n"
-	"Print the kernel's symbol table in table order, as /proc/kallsyms does:\n"
-	"'%016lx %c %s' on 64-bit kernels, '%08lx' on 32-bit ones.\n\n"
-	"  -t, --type LETTERS      keep symbols whose type is one of LETTERS (e.g. tT)\n"
-	"  -s, --substring TEXT    keep names containing TEXT (repeatable)\n"
-	"  -g, --glob PATTERN      keep names matching the shell PATTERN (repeatable)\n"
-	"  -j, --json              JSON Lines: {\"addr\":\"0x...\",\"type\":\"T\",\"name\":\"...\"}\n"
-	"      --exported          keep symbols exported to modules (the image's __ksymtab), each\n"
-	"                          followed by a tab and EXPORT_SYMBOL or EXPORT_SYMBOL_GPL (and a\n"
-	"                          tab and the namespace, if any); exported symbols that kallsyms\n"
-	"                          lacks (data, without CONFIG_KALLSYMS_ALL) follow with type '?'.\n"
-	"                          A 'T' alone does not mean exported.\n"
-	"      --unexported        keep symbols that are not exported\n"
-	"      --base ADDR         virtual address of the image's first byte\n"
-	"      --arch ARCH         architecture (arm64, x86_64, ...)\n"
-	"      --endian little|big, --bits 32|64   override detection\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           explain what was found (twice: every candidate)\n";
-
 enum { OPT_EXPORTED = 0x100, OPT_UNEXPORTED };
+
+static const struct opt list_opts[] = {
+	{ "type", 't', "LETTERS", "keep symbols whose type is one of LETTERS (e.g. tT)" },
+	{ "substring", 's', "TEXT", "keep names containing TEXT (repeatable)" },
+	{ "glob", 'g', "PATTERN", "keep names matching the shell PATTERN (repeatable)" },
+	{ "exported", OPT_EXPORTED, NULL,
+	  "keep symbols exported to modules (the image's __ksymtab), each\n"
+	  "followed by a tab and EXPORT_SYMBOL or EXPORT_SYMBOL_GPL (and a\n"
+	  "tab and the namespace, if any); exported symbols that kallsyms\n"
+	  "lacks (data, without CONFIG_KALLSYMS_ALL) follow with type '?'.\n"
+	  "A 'T' alone does not mean exported." },
+	{ "unexported", OPT_UNEXPORTED, NULL, "keep symbols that are not exported" },
+	{ "json", 'j', NULL, "JSON Lines: {\"addr\":\"0x...\",\"type\":\"T\",\"name\":\"...\"}" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec list_spec = {
+	.name = "list",
+	.usage = "list [OPTIONS] [SRC]",
+	.about = "Print the kernel's symbol table in table order, as /proc/kallsyms does:\n"
+		 "'%016lx %c %s' on 64-bit kernels, '%08lx' on 32-bit ones.  SRC is any symbol\n"
+		 "source (a kernel image, an ELF vmlinux, a System.map, a /proc/kallsyms; '-' reads\n"
+		 "stdin); without SRC, the running kernel.\n",
+	.opts = list_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+};
 
 /* -t, -s, -g, and --exported or --unexported on top */
 struct list_filter {
@@ -42,10 +48,14 @@ static bool keep(const struct list_filter *f, const struct ksyms_symbol *s, cons
 
 static void print_text(struct out *o, const struct ksyms_symbol *s, const struct ksyms_export *x, int digits)
 {
+	if (!s->module && x->kind == KSYMS_EXPORT_NONE) {
+		out_symbol_line(o, s->addr, digits, s->type, s->name);
+		return;
+	}
+	char sep[3] = { ' ', s->type, ' ' };
+
 	out_hex(o, s->addr, digits);
-	out_char(o, ' ');
-	out_char(o, s->type);
-	out_char(o, ' ');
+	out_bytes(o, sep, 3);
 	out_str(o, s->name);
 	if (s->module) {
 		out_str(o, "\t[");
@@ -62,11 +72,11 @@ static void print_json(struct out *o, const struct ksyms_symbol *s, const struct
 	out_hex(o, s->addr, digits);
 	out_str(o, "\",\"type\":\"");
 	out_char(o, s->type);
-	out_str(o, "\",\"name\":");
-	out_json_string(o, s->name);
+	out_str(o, "\",");
+	out_json_member(o, "name", s->name);
 	if (s->module) {
-		out_str(o, ",\"module\":");
-		out_json_string(o, s->module);
+		out_char(o, ',');
+		out_json_member(o, "module", s->module);
 	}
 	if (x->kind != KSYMS_EXPORT_NONE)
 		out_export_json(o, x);
@@ -141,16 +151,19 @@ static bool exports_usable(const char *path, const struct ksyms_table *tab)
 	return false;
 }
 
-/* Print the table of @path as the options say. */
+/* Print the table of @path (NULL: the running kernel) as the options say. */
 static int list(const char *path, struct input_opts *in, const struct list_filter *f, bool json)
 {
 	struct ksyms_table *tab;
+	char *running = NULL;
 	/* without an export filter the kallsyms tables are all it needs:
 	 * a compressed kernel is decompressed only as far as them */
 	in->open.kallsyms_only = !f->exports;
-	int rc = open_table(path, in, NULL, &tab);
+	int rc = path ? open_table(path, in, NULL, &tab) : open_running_table(in, true, &tab, &running);
 	if (rc)
 		return rc;
+	if (running)
+		path = running;
 	if (f->exports && !exports_usable(path, tab)) {
 		ksyms_table_destroy(tab);
 		return EXIT_BAD_INPUT;
@@ -166,12 +179,13 @@ static int list(const char *path, struct input_opts *in, const struct list_filte
 	struct out o;
 	out_init(&o);
 	size_t n = ksyms_table_count(tab);
+	bool filtering = f->exports || name_filter_active(&f->names);
 	for (size_t i = 0; i < n && !o.failed; i++) {
 		struct ksyms_symbol s;
 		struct ksyms_export x = { .kind = KSYMS_EXPORT_NONE };
 		if (f->exports)
 			ksyms_table_export(tab, i, &x);
-		if (!ksyms_table_symbol(tab, i, &s) || !keep(f, &s, &x))
+		if (!ksyms_table_symbol(tab, i, &s) || (filtering && !keep(f, &s, &x)))
 			continue;
 		(json ? print_json : print_text)(&o, &s, &x, digits);
 	}
@@ -179,45 +193,39 @@ static int list(const char *path, struct input_opts *in, const struct list_filte
 		print_missing_exports(&o, tab, f, json, digits, path);
 	rc = out_finish(&o);
 	ksyms_table_destroy(tab);
+	free(running);
 	return rc;
+}
+
+struct list_args {
+	struct list_filter f;
+	bool json;
+};
+
+static void list_option(void *ctx, int key, const char *arg)
+{
+	struct list_args *a = ctx;
+
+	if (name_filter_option(&a->f.names, key, arg))
+		return;
+	if (key == 'j')
+		a->json = true;
+	else
+		a->f.exports = key; /* OPT_EXPORTED or OPT_UNEXPORTED */
 }
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' }, { "substring", required_argument, NULL, 's' },
-		{ "glob", required_argument, NULL, 'g' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, { "exported", no_argument, NULL, OPT_EXPORTED },
-		{ "unexported", no_argument, NULL, OPT_UNEXPORTED }, INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct input_opts in;
-	struct list_filter f = { 0 };
-	bool json = false;
-	int opt;
+	struct list_args a = { .json = false };
 
 	input_opts_init(&in);
-	if (!name_filter_init(&f.names, argc))
+	if (!name_filter_init(&a.f.names, argc))
 		return EXIT_BAD_INPUT;
-	while ((opt = getopt_long(argc, argv, "t:s:g:jhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg) || name_filter_option(&f.names, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'j': json = true; break;
-		case OPT_EXPORTED:
-		case OPT_UNEXPORTED: f.exports = opt; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			name_filter_free(&f.names);
-			return 0;
-		default:
-			fputs(usage_text, stderr);
-			name_filter_free(&f.names);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "list takes one IMAGE");
-	int rc = list(argv[optind], &in, &f, json);
-	name_filter_free(&f.names);
+	int i = parse_options(&list_spec, argc, argv, &in, list_option, &a);
+	if (argc - i > 1)
+		usage_error(&list_spec, "list takes at most one SRC");
+	int rc = list(i < argc ? argv[i] : NULL, &in, &a.f, a.json);
+	name_filter_free(&a.f.names);
 	return rc;
 }

@@ -7,24 +7,33 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms sym2addr [OPTIONS] SRC NAME...\n"
-	"Print the address of each NAME, one /proc/kallsyms-style line per symbol:\n"
-	"  ADDR TYPE NAME\n"
-	"A static name defined more than once prints every definition, lowest\n"
-	"address first: the one kallsyms_lookup_name() returns, marked\n"
-	"'(1 of N: kallsyms_lookup_name)'; the others '(2 of N)'...  A NAME with\n"
-	"*, ? or [ is a shell pattern (quote it): every matching symbol, by name.\n"
-	"When SRC is a kernel image, exported symbols carry a tab and EXPORT_SYMBOL\n"
-	"or EXPORT_SYMBOL_GPL (and a tab and the namespace, if any); exported data\n"
-	"that kallsyms lacks (no CONFIG_KALLSYMS_ALL) is found in the ksymtab and\n"
-	"printed with type '?'.  Exit status 1 if a NAME matched nothing.\n\n"
-	"  -j, --json              JSON Lines: {\"query\":...,\"addr\":\"0x...\",\"type\":...,\n"
-	"                          \"name\":...,\"matches\":N,\"lookup_name\":true,\"export\":...}\n"
-	"      --base ADDR, --arch ARCH, --endian little|big, --bits 32|64\n"
-	"      --source auto|kallsyms|symtab|system.map|proc\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           explain what was found\n";
+static const struct opt sym2addr_opts[] = {
+	{ "json", 'j', NULL,
+	  "JSON Lines: {\"query\":...,\"addr\":\"0x...\",\"type\":...,\n"
+	  "\"name\":...,\"matches\":N,\"lookup_name\":true,\"export\":...}" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec sym2addr_spec = {
+	.name = "sym2addr",
+	.usage = "sym2addr [OPTIONS] [SRC] NAME...",
+	.about = "Print the address of each NAME, one /proc/kallsyms-style line per symbol:\n"
+		 "  ADDR TYPE NAME\n"
+		 "A static name defined more than once prints every definition, lowest\n"
+		 "address first: the one kallsyms_lookup_name() returns, marked\n"
+		 "'(1 of N: kallsyms_lookup_name)'; the others '(2 of N)'...  A NAME with\n"
+		 "*, ? or [ is a shell pattern (quote it): every matching symbol, by name.\n"
+		 "SRC is any symbol source; the first argument is SRC when it is a file, '-' or\n"
+		 "a path with '/', otherwise every argument is a NAME in the running kernel.\n"
+		 "When SRC is a kernel image, exported symbols carry a tab and EXPORT_SYMBOL\n"
+		 "or EXPORT_SYMBOL_GPL (and a tab and the namespace, if any); exported data\n"
+		 "that kallsyms lacks (no CONFIG_KALLSYMS_ALL) is found in the ksymtab and\n"
+		 "printed with type '?'.\n",
+	.opts = sym2addr_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+	.epilog = "Exit status: 0 if every NAME matched, 1 if one matched nothing (or SRC is\n"
+		  "unusable), 2 on usage errors.\n",
+};
 
 struct s2a {
 	struct ksyms_table *tab;
@@ -62,15 +71,18 @@ static void print_text(struct s2a *c, const struct hit *h)
 
 static void print_json(struct s2a *c, const struct hit *h)
 {
-	out_str(c->o, "{\"query\":");
-	out_json_string(c->o, h->query);
+	out_char(c->o, '{');
+	out_json_member(c->o, "query", h->query);
 	out_str(c->o, ",\"addr\":\"0x");
 	out_hex(c->o, h->sym.addr, c->digits);
-	out_printf(c->o, "\",\"type\":\"%c\",\"name\":", h->sym.type);
-	out_json_string(c->o, h->sym.name);
+	out_str(c->o, "\",\"type\":");
+	char type[2] = { h->sym.type, 0 };
+	out_json_string(c->o, type);
+	out_char(c->o, ',');
+	out_json_member(c->o, "name", h->sym.name);
 	if (h->sym.module) {
-		out_str(c->o, ",\"module\":");
-		out_json_string(c->o, h->sym.module);
+		out_char(c->o, ',');
+		out_json_member(c->o, "module", h->sym.module);
 	}
 	out_printf(c->o, ",\"matches\":%zu,\"lookup_name\":%s", h->n, h->lookup_name ? "true" : "false");
 	if (h->has_export)
@@ -165,8 +177,8 @@ static void not_found(struct s2a *c, const char *query)
 		fprintf(stderr, "%s: '%s': no such symbol\n", progname, query);
 		return;
 	}
-	out_str(c->o, "{\"query\":");
-	out_json_string(c->o, query);
+	out_char(c->o, '{');
+	out_json_member(c->o, "query", query);
 	out_str(c->o, ",\"error\":\"no such symbol\"}\n");
 }
 
@@ -186,39 +198,42 @@ static void find(struct s2a *c, const char *query)
 		c->missing++;
 }
 
+static void sym2addr_option(void *ctx, int key, const char *arg)
+{
+	(void)key;
+	(void)arg;
+	((struct s2a *)ctx)->json = true; /* -j */
+}
+
 int cmd_sym2addr(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct input_opts in;
 	struct s2a c = { 0 };
 	struct out o;
-	int opt, rc;
+	char *running = NULL;
+	int rc;
 
 	input_opts_init(&in);
 	in.need_addresses = true;
-	while ((opt = getopt_long(argc, argv, "jhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'j': c.json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
+	int i = parse_options(&sym2addr_spec, argc, argv, &in, sym2addr_option, &c);
+	if (i == argc)
+		usage_error(&sym2addr_spec, "sym2addr takes at least one NAME");
+	if (names_file(argv[i])) {
+		if (i + 1 == argc)
+			usage_error(&sym2addr_spec, "sym2addr takes at least one NAME after SRC");
+		rc = open_table(argv[i++], &in, NULL, &c.tab);
+	} else {
+		rc = open_running_table(&in, true, &c.tab, &running);
 	}
-	if (argc - optind < 2)
-		usage_error(usage_text, "sym2addr takes a symbol source SRC and at least one NAME");
-	rc = open_table(argv[optind], &in, NULL, &c.tab);
 	if (rc)
 		return rc;
 	out_init(&o);
 	c.o = &o;
 	c.digits = addr_digits(c.tab);
-	for (int i = optind + 1; i < argc && !o.failed; i++)
+	for (; i < argc && !o.failed; i++)
 		find(&c, argv[i]);
 	rc = out_finish(&o);
 	ksyms_table_destroy(c.tab);
+	free(running);
 	return rc ? rc : c.missing ? EXIT_BAD_INPUT : 0;
 }

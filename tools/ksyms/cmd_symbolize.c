@@ -6,30 +6,36 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms symbolize [OPTIONS] SRC [LOG]\n"
-	"Print a kernel log (oops, panic, warning, KASAN, lockdep, hung task, soft lockup,\n"
-	"dmesg; LOG, default stdin) with every kernel address annotated with\n"
-	"symbol+offset/size, as the kernel's %pS prints it; every other byte is kept.\n"
-	"SRC is a kernel image, a System.map, a /proc/kallsyms (modules included) or an\n"
-	"ELF with .symtab.  Symbols the log already names are checked against SRC;\n"
-	"disagreements are marked '(ksyms: ...)' and counted on stderr.\n\n"
-	"The KASLR slide comes from the log (its 'Kernel Offset:' line, or frames that\n"
-	"show an address and its symbol) unless given:\n"
-	"      --slide N           run-time minus SRC address (the 'Kernel Offset' value)\n"
-	"      --base ADDR         run-time address of _text (grep ' _text$' /proc/kallsyms)\n"
-	"      --replace           rewrite the 0x... addresses a kernel without kallsyms\n"
-	"                          prints for %pS as func+0x1c/0x80: the log as a kernel\n"
-	"                          with kallsyms would have printed it; add nothing else\n"
-	"  -j, --json              the findings as JSON instead of the log\n"
-	"  -q, --quiet             no note about the slide on stderr\n"
-	"      --image-base ADDR   virtual address of a raw image's first byte\n"
-	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
-	"      --source auto|kallsyms|symtab|system.map|proc   what SRC is\n"
-	"      --max-output BYTES  cap on decompressed data (default 1 GiB)\n"
-	"  -v, --verbose           explain how SRC was read\n";
+enum { OPT_SLIDE = 0x100, OPT_RUNTIME_TEXT, OPT_REPLACE };
 
-enum { OPT_SLIDE = 0x100, OPT_BASE, OPT_REPLACE, OPT_IMAGE_BASE };
+static const struct opt symbolize_opts[] = {
+	{ "slide", OPT_SLIDE, "N", "the KASLR slide: run-time minus SRC address (the 'Kernel\nOffset' value)" },
+	{ "runtime-text", OPT_RUNTIME_TEXT, "ADDR",
+	  "the run-time address of _text (grep ' _text$' /proc/kallsyms),\nwhich gives the slide" },
+	{ "replace", OPT_REPLACE, NULL,
+	  "rewrite the 0x... addresses a kernel without kallsyms prints\n"
+	  "for %pS as func+0x1c/0x80: the log as a kernel with kallsyms\n"
+	  "would have printed it; add nothing else" },
+	{ "json", 'j', NULL, "the findings as one JSON object instead of the log" },
+	{ "quiet", 'q', NULL, "no note about the slide on stderr" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec symbolize_spec = {
+	.name = "symbolize",
+	.usage = "symbolize [OPTIONS] [SRC [LOG]]",
+	.about = "Print a kernel log (oops, panic, warning, KASAN, lockdep, hung task, soft lockup,\n"
+		 "dmesg; LOG, default stdin) with every kernel address annotated with\n"
+		 "symbol+offset/size, as the kernel's %pS prints it; every other byte is kept.\n"
+		 "SRC is any symbol source: a kernel image, a System.map, a /proc/kallsyms (modules\n"
+		 "included) or an ELF with .symtab; without it, the running kernel.  Symbols the\n"
+		 "log already names are checked against SRC; disagreements are marked\n"
+		 "'(ksyms: ...)' and counted on stderr.  The KASLR slide comes from the log (its\n"
+		 "'Kernel Offset:' line, or frames that show an address and its symbol) unless\n"
+		 "--slide or --runtime-text gives it.\n",
+	.opts = symbolize_opts,
+	.groups = OPTS_INPUT | OPTS_OUTPUT,
+};
 
 struct sym_args {
 	struct input_opts in;
@@ -38,62 +44,44 @@ struct sym_args {
 	const char *src, *log;
 };
 
+static void symbolize_option(void *ctx, int key, const char *arg)
+{
+	struct sym_args *a = ctx;
+
+	switch (key) {
+	case OPT_SLIDE:
+		a->so.has_slide = true;
+		a->so.slide = parse_number("slide", arg);
+		break;
+	case OPT_RUNTIME_TEXT:
+		a->so.has_base = true;
+		a->so.base = parse_number("run-time address of _text", arg);
+		break;
+	case OPT_REPLACE:
+		a->so.replace = true;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	default: /* 'q' */
+		a->quiet = true;
+	}
+}
+
 static void parse_args(int argc, char **argv, struct sym_args *a)
 {
-	static const struct option longopts[] = {
-		{ "slide", required_argument, NULL, OPT_SLIDE },
-		{ "base", required_argument, NULL, OPT_BASE },
-		{ "replace", no_argument, NULL, OPT_REPLACE },
-		{ "image-base", required_argument, NULL, OPT_IMAGE_BASE },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "arch", required_argument, NULL, 'A' },
-		{ "endian", required_argument, NULL, 'E' },
-		{ "bits", required_argument, NULL, 'W' },
-		{ "max-output", required_argument, NULL, 'M' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "source", required_argument, NULL, 'S' },
-		{ 0 },
-	};
-	int c;
+	int i = parse_options(&symbolize_spec, argc, argv, &a->in, symbolize_option, a);
 
-	while ((c = getopt_long(argc, argv, "jqhv", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_SLIDE:
-			a->so.has_slide = true;
-			a->so.slide = parse_number("slide", optarg);
-			break;
-		case OPT_BASE:
-			a->so.has_base = true;
-			a->so.base = parse_number("base address", optarg);
-			break;
-		case OPT_REPLACE:
-			a->so.replace = true;
-			break;
-		case OPT_IMAGE_BASE:
-			input_option(&a->in, 'B', optarg);
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		default:
-			if (!input_option(&a->in, c, optarg))
-				usage_error(usage_text, "bad usage");
-		}
-	}
 	if (a->so.has_slide && a->so.has_base)
-		usage_error(usage_text, "--slide and --base say the same thing: give one");
-	if (optind >= argc || argc - optind > 2)
-		usage_error(usage_text, "expected SRC and at most one LOG");
-	a->src = argv[optind];
-	a->log = optind + 1 < argc ? argv[optind + 1] : NULL;
+		usage_error(&symbolize_spec, "--slide and --runtime-text say the same thing: give one");
+	if (argc - i > 2)
+		usage_error(&symbolize_spec, "symbolize takes SRC and at most one LOG");
+	a->src = i < argc ? argv[i] : NULL;
+	a->log = i + 1 < argc ? argv[i + 1] : NULL;
+	if (a->log && strcmp(a->log, "-") == 0)
+		a->log = NULL;
+	if (a->src && strcmp(a->src, "-") == 0 && !a->log)
+		usage_error(&symbolize_spec, "SRC is stdin ('-'), so LOG must be a file");
 }
 
 /* The whole log: the slide may only show at its end (a panic prints
@@ -171,26 +159,6 @@ struct print_ctx {
 	size_t findings;
 };
 
-static void json_bytes(struct out *o, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	out_char(o, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == '"' || c == '\\') {
-			out_char(o, '\\');
-			out_char(o, (char)c);
-		} else if (c < 0x20 || c >= 0x7f) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			out_bytes(o, esc, 6);
-		} else {
-			out_char(o, (char)c);
-		}
-	}
-	out_char(o, '"');
-}
-
 static const char *kind_name(enum ksyms_annotation_kind k)
 {
 	switch (k) {
@@ -210,24 +178,24 @@ static void json_finding(struct print_ctx *pc, const char *line, size_t no, cons
 	struct out *o = pc->o;
 
 	out_str(o, pc->findings++ ? ",\n  " : "\n  ");
-	out_printf(o, "{\"line\":%zu,\"column\":%zu,\"kind\":\"%s\",\"text\":", no, a->start + 1, kind_name(a->kind));
-	json_bytes(o, line + a->start, a->len);
+	out_printf(o, "{\"line\":%zu,\"column\":%zu,\"kind\":\"%s\",", no, a->start + 1, kind_name(a->kind));
+	out_json_member_bytes(o, "text", line + a->start, a->len);
 	if (a->has_addr)
 		out_printf(o, ",\"address\":\"0x%llx\"", (unsigned long long)a->addr);
 	if (a->resolved) {
-		out_str(o, ",\"symbol\":");
-		out_json_string(o, a->match.sym.name);
+		out_char(o, ',');
+		out_json_member(o, "symbol", a->match.sym.name);
 		out_printf(o, ",\"symbol_address\":\"0x%llx\",\"offset\":\"0x%llx\",\"size\":\"0x%llx\"",
 			   (unsigned long long)a->match.sym.addr, (unsigned long long)a->match.offset,
 			   (unsigned long long)a->match.size);
 		if (a->match.sym.module) {
-			out_str(o, ",\"module\":");
-			out_json_string(o, a->match.sym.module);
+			out_char(o, ',');
+			out_json_member(o, "module", a->match.sym.module);
 		}
 	}
 	if (a->reason) {
-		out_str(o, ",\"reason\":");
-		out_json_string(o, a->reason);
+		out_char(o, ',');
+		out_json_member(o, "reason", a->reason);
 	}
 	out_char(o, '}');
 }
@@ -277,7 +245,7 @@ static void note_slide(const struct sym_args *args, struct ksyms_table *tab, con
 	default:
 		if (ksyms_table_info(tab)->source_kind != KSYMS_SOURCE_PROC_KALLSYMS)
 			fprintf(stderr, "%s: no KASLR slide in the log (no Kernel Offset line, no frame showing "
-				"address and symbol): assuming 0; give --slide or --base if the kernel was "
+				"address and symbol): assuming 0; give --slide or --runtime-text if the kernel was "
 				"relocated\n", progname);
 	}
 }
@@ -347,22 +315,37 @@ int cmd_symbolize(int argc, char **argv)
 {
 	struct sym_args args = { .so = { .sz = sizeof(args.so) } };
 	struct ksyms_table *tab;
+	char *running = NULL;
 	size_t len = 0;
+	int rc;
 
 	input_opts_init(&args.in);
 	args.in.need_addresses = true;
 	args.in.open.kallsyms_only = true; /* no exports: decompress only as far as kallsyms */
 	parse_args(argc, argv, &args);
-	int rc = open_table(args.src, &args.in, NULL, &tab);
+	if (args.src) {
+		rc = open_table(args.src, &args.in, NULL, &tab);
+	} else {
+		/* the slide comes from the log: link-time addresses will do */
+		rc = open_running_table(&args.in, false, &tab, &running);
+		args.src = running;
+	}
 	if (rc)
 		return rc;
+	/* --base was symbolize's run-time _text before it meant the load
+	 * address everywhere: say so where it cannot be the latter */
+	if (args.in.find.has_base && ksyms_table_info(tab)->source_kind != KSYMS_SOURCE_KALLSYMS)
+		fprintf(stderr, "%s: note: --base is the load address of an image, and '%s' is a symbol list; "
+			"the run-time address of _text is --runtime-text\n", progname, args.src);
 	char *buf = read_log(args.log, &len);
 	if (!buf) {
 		ksyms_table_destroy(tab);
+		free(running);
 		return EXIT_BAD_INPUT;
 	}
 	rc = run(&args, tab, buf, len);
 	free(buf);
 	ksyms_table_destroy(tab);
+	free(running);
 	return rc;
 }

@@ -17,126 +17,6 @@ static void log_to_stderr(void *ctx, enum ksyms_log_level level, const char *msg
 	fprintf(stderr, "%s: %s%s\n", progname, level >= KSYMS_LOG_DEBUG ? "debug: " : "", msg);
 }
 
-void input_opts_init(struct input_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->find.sz = sizeof(o->find);
-	o->open.sz = sizeof(o->open);
-}
-
-void usage_error(const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", usage ? usage : "");
-	exit(EXIT_USAGE);
-}
-
-unsigned long long parse_number(const char *what, const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		usage_error(NULL, "invalid %s '%s'", what, s);
-	return v;
-}
-
-/* A byte count: a number, optionally followed by K, M or G (powers of 1024). */
-static unsigned long long parse_size(const char *what, const char *s)
-{
-	static const char units[] = "KMG";
-	size_t n = strlen(s);
-	const char *u = n ? strchr(units, s[n - 1]) : NULL;
-
-	if (!u || !*u)
-		return parse_number(what, s);
-	char *digits = strndup(s, n - 1);
-	if (!digits)
-		usage_error(NULL, "out of memory");
-	unsigned long long r = parse_number(what, digits);
-	free(digits);
-	for (const char *p = units; p <= u; p++)
-		if (__builtin_mul_overflow(r, 1024ull, &r))
-			usage_error(NULL, "invalid %s '%s'", what, s);
-	return r;
-}
-
-/* A limit: a number from 1 to @max. */
-static unsigned long long parse_limit(const char *opt, const char *s, unsigned long long max)
-{
-	unsigned long long v = parse_number(opt, s);
-
-	if (v < 1 || v > max)
-		usage_error(NULL, "%s takes a number from 1 to %llu, not '%s'", opt, max, s);
-	return v;
-}
-
-bool input_option(struct input_opts *o, int opt, const char *arg)
-{
-	switch (opt) {
-	case OPT_STRICT_INPUT:
-		o->strict = true;
-		return true;
-	case 'B':
-		o->find.has_base = true;
-		o->find.base = parse_number("base address", arg);
-		return true;
-	case 'A':
-		o->find.arch = arg;
-		return true;
-	case 'E':
-		if (strcmp(arg, "little") == 0 || strcmp(arg, "le") == 0)
-			o->find.byte_order = KSYMS_ENDIAN_LITTLE;
-		else if (strcmp(arg, "big") == 0 || strcmp(arg, "be") == 0)
-			o->find.byte_order = KSYMS_ENDIAN_BIG;
-		else
-			usage_error(NULL, "--endian takes 'little' or 'big', not '%s'", arg);
-		return true;
-	case 'W': {
-		unsigned long long b = parse_number("word size", arg);
-		if (b != 32 && b != 64)
-			usage_error(NULL, "--bits takes 32 or 64, not '%s'", arg);
-		o->find.word_size = (int)(b / 8);
-		return true;
-	}
-	case 'M':
-		o->open.max_output = parse_size("output limit", arg);
-		return true;
-	case OPT_MAX_SYMBOLS:
-		o->find.max_symbols = (uint32_t)parse_limit("--max-symbols", arg, UINT32_MAX);
-		return true;
-	case OPT_MAX_NAME_LEN:
-		o->find.max_name_len = (uint32_t)parse_limit("--max-name-len", arg, 511);
-		return true;
-	case OPT_MAX_DEPTH:
-		o->open.max_depth = (unsigned)parse_limit("--max-depth", arg, 4096);
-		return true;
-	case 'v':
-		verbose++;
-		return true;
-	case 'S':
-		if (strcmp(arg, "auto") == 0)
-			o->kind = KSYMS_SOURCE_AUTO;
-		else if (strcmp(arg, "kallsyms") == 0 || strcmp(arg, "image") == 0)
-			o->kind = KSYMS_SOURCE_KALLSYMS;
-		else if (strcmp(arg, "symtab") == 0)
-			o->kind = KSYMS_SOURCE_SYMTAB;
-		else if (strcmp(arg, "system.map") == 0 || strcmp(arg, "map") == 0)
-			o->kind = KSYMS_SOURCE_SYSTEM_MAP;
-		else if (strcmp(arg, "proc") == 0 || strcmp(arg, "kallsyms-text") == 0)
-			o->kind = KSYMS_SOURCE_PROC_KALLSYMS;
-		else
-			usage_error(NULL, "--source takes auto, kallsyms, symtab, system.map or proc, not '%s'", arg);
-		return true;
-	default:
-		return false;
-	}
-}
-
 void report_error(const char *path, struct ksyms_error *err)
 {
 	const char *msg = ksyms_error_message(err);
@@ -379,41 +259,62 @@ void out_char(struct out *o, char c)
 		o->buf[o->len++] = c;
 }
 
-void out_hex(struct out *o, uint64_t v, int digits)
-{
-	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	int n = 0;
+/* Two hex digits per byte value: a listing formats one address per line. */
+static const char hex_pairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-	do {
-		tmp[n++] = hex[v & 15];
-		v >>= 4;
-	} while (v && n < 16);
-	while (n < digits && n < 16)
-		tmp[n++] = '0';
-	char rev[16];
-	for (int i = 0; i < n; i++)
-		rev[i] = tmp[n - 1 - i];
-	out_bytes(o, rev, (size_t)n);
+/* @v as exactly @digits (8 or 16) lowercase hex digits at @p, which a
+ * value needing more does not fit in: the caller checked. */
+static void hex_fixed(char *p, uint64_t v, int digits)
+{
+	for (int i = digits - 2; i >= 0; i -= 2, v >>= 8)
+		memcpy(p + i, hex_pairs + 2 * (v & 0xff), 2);
 }
 
-void out_json_string(struct out *o, const char *s)
+void out_hex(struct out *o, uint64_t v, int digits)
 {
-	static const char hex[] = "0123456789abcdef";
-	out_char(o, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			out_char(o, '\\');
-			out_char(o, (char)*p);
-		} else if (*p < 0x20 || *p >= 0x7f) {
-			/* names are bytes: escape anything outside printable ASCII */
-			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
-			out_bytes(o, esc, 6);
-		} else {
-			out_char(o, (char)*p);
-		}
+	char buf[16];
+	int n = 16, want = digits < 16 ? digits : 16;
+
+	/* all 16 digits, then drop leading zeros beyond @digits */
+	hex_fixed(buf, v, 16);
+	int first = 0;
+	while (first < n - want && buf[first] == '0')
+		first++;
+	out_bytes(o, buf + first, (size_t)(n - first));
+}
+
+void out_symbol_line(struct out *o, uint64_t addr, int digits, char type, const char *name)
+{
+	size_t len = strlen(name), need = (size_t)digits + 4 + len;
+
+	/* the common case in one piece: room in the buffer, an address that
+	 * fits the width (a wider one, or a long name, goes the slow way) */
+	if ((digits != 8 && digits != 16) || (digits == 8 && addr >> 32) || need > o->cap) {
+		out_hex(o, addr, digits);
+		char sep[3] = { ' ', type, ' ' };
+		out_bytes(o, sep, 3);
+		out_bytes(o, name, len);
+		out_char(o, '\n');
+		return;
 	}
-	out_char(o, '"');
+	if (o->len + need > o->cap)
+		out_flush(o);
+	char *p = o->buf + o->len;
+	hex_fixed(p, addr, digits);
+	p[digits] = ' ';
+	p[digits + 1] = type;
+	p[digits + 2] = ' ';
+	memcpy(p + digits + 3, name, len);
+	p[digits + 3 + len] = '\n';
+	o->len += need;
 }
 
 void out_printf(struct out *o, const char *fmt, ...)

@@ -20,6 +20,7 @@ static const struct {
 	{ "config", cmd_config, "the .config embedded with CONFIG_IKCONFIG, and the version banner" },
 	{ "diff", cmd_diff, "compare two symbol sources: same, moved, only in one, the slide" },
 	{ "check-map", cmd_check_map, "does this System.map match the running kernel's /proc/kallsyms?" },
+	{ "dmesg", cmd_dmesg, "the kernel log buffer of a memory dump (vmcore, QEMU dump, kdump, LiME)" },
 	{ "symbolize", cmd_symbolize, "annotate a kernel log (oops, panic, dmesg) with symbol+offset/size" },
 	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
 	{ "extract", cmd_extract, "write the kernel inside an image, decompressed (like extract-vmlinux)" },
@@ -77,5 +78,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return commands[found].fn(argc - i, argv + i);
+	return output_finish(commands[found].fn(argc - i, argv + i));
 }

@@ -28,8 +28,8 @@ void out_export_json(struct out *o, const struct ksyms_export *x)
 	}
 	out_json_string(o, ksyms_export_kind_name(x->kind));
 	if (x->ns) {
-		out_str(o, ",\"namespace\":");
-		out_json_string(o, x->ns);
+		out_char(o, ',');
+		out_json_member(o, "namespace", x->ns);
 	}
 }
 
@@ -49,6 +49,21 @@ void out_symbol_offset(struct out *o, const struct ksyms_match *m)
 		out_str(o, m->sym.module);
 		out_char(o, ']');
 	}
+}
+
+char *symbol_offset_string(const struct ksyms_match *m)
+{
+	const char *mod = m->sym.module;
+	size_t n = strlen(m->sym.name) + (mod ? strlen(mod) + 3 : 0) + 48;
+	char *s = malloc(n), size[24] = "?";
+
+	if (!s)
+		return NULL;
+	if (m->size)
+		snprintf(size, sizeof(size), "0x%llx", (unsigned long long)m->size);
+	snprintf(s, n, "%s+0x%llx/%s%s%s%s", m->sym.name, (unsigned long long)m->offset, size, mod ? " [" : "",
+		 mod ? mod : "", mod ? "]" : "");
+	return s;
 }
 
 int addr_digits(const struct ksyms_table *tab)
