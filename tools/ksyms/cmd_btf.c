@@ -5,20 +5,30 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms btf [OPTIONS] [-o OUT] IMAGE\n"
-	"Write the BTF blob of the kernel in IMAGE (CONFIG_DEBUG_INFO_BTF): the bytes\n"
-	"the booted kernel shows as /sys/kernel/btf/vmlinux, for 'bpftool btf dump\n"
-	"file OUT format c > vmlinux.h' and pahole.  Found by __start_BTF/__stop_BTF,\n"
-	"an ELF's .BTF section, or its header; validated before it is written.  A\n"
-	"kernel without BTF is an error (exit 1).\n\n"
-	"  -o, --output OUT        the file to write (default: stdout, not a terminal)\n"
-	"  -f, --force             overwrite OUT if it exists\n"
-	"  -j, --json              print where the BTF is instead of writing it\n"
-	"      --base ADDR         virtual address of the image's first byte\n"
-	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           explain what was found (twice: every candidate)\n";
+static const struct opt btf_opts[] = {
+	{ "output", 'o', "OUT", "the file to write (default: stdout, not a terminal)" },
+	{ "force", 'f', NULL, "overwrite OUT if it exists" },
+	{ "json", 'j', NULL, "print where the BTF is instead of writing it" },
+	{ "verbose", 'v', NULL, "explain what was found (twice: every candidate)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec btf_spec = {
+	.name = "btf",
+	.usage = "btf [OPTIONS] [-o OUT] IMAGE",
+	.about = "Write the BTF blob of the kernel in IMAGE (CONFIG_DEBUG_INFO_BTF): the bytes\n"
+		 "the booted kernel shows as /sys/kernel/btf/vmlinux, for 'bpftool btf dump\n"
+		 "file OUT format c > vmlinux.h' and pahole.  Found by __start_BTF/__stop_BTF,\n"
+		 "an ELF's .BTF section, or its header; validated before it is written.  A\n"
+		 "kernel without BTF is an error (exit 1).\n",
+	.opts = btf_opts,
+	.groups = OPTS_INPUT,
+};
+
+struct btf_args {
+	const char *out;
+	bool force, json;
+};
 
 static void print_json(const char *path, const struct ksyms_btf_info *b)
 {
@@ -71,31 +81,25 @@ static int btf(const char *path, const char *out, bool force, bool json, struct 
 	return rc;
 }
 
+static void btf_option(void *ctx, int key, const char *arg)
+{
+	struct btf_args *a = ctx;
+
+	switch (key) {
+	case 'o': a->out = arg; break;
+	case 'f': a->force = true; break;
+	case 'j': a->json = true; break;
+	}
+}
+
 int cmd_btf(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, INPUT_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct btf_args a = { .out = "-" };
 	struct input_opts in;
-	const char *out = "-";
-	bool force = false, json = false;
-	int opt;
 
 	input_opts_init(&in);
-	while ((opt = getopt_long(argc, argv, "o:fjhv", longopts, NULL)) != -1) {
-		if (input_option(&in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': out = optarg; break;
-		case 'f': force = true; break;
-		case 'j': json = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "btf takes one IMAGE");
-	return btf(argv[optind], out, force, json, &in);
+	int i = parse_options(&btf_spec, argc, argv, &in, btf_option, &a);
+	if (argc - i != 1)
+		usage_error(&btf_spec, "btf takes one IMAGE");
+	return btf(argv[i], a.out, a.force, a.json, &in);
 }

@@ -9,29 +9,35 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"usage: ksyms elf [OPTIONS] [-o OUT] IMAGE\n"
-	"Write IMAGE (any kernel ksyms reads: Image, bzImage, zImage, boot.img, FIT,\n"
-	"vmlinux, ...) as an ELF for gdb, objdump, readelf, nm and disassemblers: the\n"
-	"kernel's bytes loaded at their addresses, sections where the kernel's\n"
-	"boundary symbols put them (.text, .rodata, .init.text, .data, .bss, ...), a\n"
-	".symtab with every symbol sized as %pS sizes it, and .BTF when the kernel\n"
-	"has it.  An ELF vmlinux keeps its own sections and program headers.\n\n"
-	"  -o, --output OUT        the ELF to write (default: stdout, not a terminal)\n"
-	"  -f, --force             overwrite OUT if it exists\n"
-	"      --map SRC           take the symbols from SRC (a System.map, or a\n"
-	"                          /proc/kallsyms booted with nokaslr) instead of the\n"
-	"                          image's kallsyms; the bytes still come from IMAGE\n"
-	"      --runtime-text ADDR rebase everything for a KASLR boot: ADDR is that\n"
-	"                          boot's run-time _text (grep ' _text$' /proc/kallsyms)\n"
-	"      --slide N           rebase by N, the KASLR slide (the 'Kernel Offset')\n"
-	"      --base ADDR         virtual address of the image's first byte (raw\n"
-	"                          images), as for every command: not the rebase\n"
-	"      --arch ARCH, --endian little|big, --bits 32|64   override detection\n"
-	INPUT_LIMITS_USAGE
-	"  -v, --verbose           say what the sections came from (twice: each region)\n";
+enum { OPT_MAP = 0x100, OPT_RUNTIME_TEXT, OPT_SLIDE };
 
-enum { OPT_MAP = 0x2000, OPT_RUNTIME_TEXT, OPT_SLIDE };
+static const struct opt elf_opts[] = {
+	{ "output", 'o', "OUT", "the ELF to write (default: stdout, not a terminal)" },
+	{ "force", 'f', NULL, "overwrite OUT if it exists" },
+	{ "map", OPT_MAP, "SRC",
+	  "take the symbols from SRC (a System.map, or a /proc/kallsyms\n"
+	  "booted with nokaslr) instead of the image's kallsyms; the bytes\nstill come from IMAGE" },
+	{ "runtime-text", OPT_RUNTIME_TEXT, "ADDR",
+	  "rebase everything for a KASLR boot: ADDR is that boot's run-time\n_text (grep ' _text$' /proc/kallsyms)" },
+	{ "slide", OPT_SLIDE, "N", "rebase by N, the KASLR slide (the 'Kernel Offset' value)" },
+	{ "base", OPT_BASE, "ADDR",
+	  "virtual address of the image's first byte (raw images), as for\nevery command: not the rebase" },
+	{ "verbose", 'v', NULL, "say what the sections came from (twice: each region)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_spec elf_spec = {
+	.name = "elf",
+	.usage = "elf [OPTIONS] [-o OUT] IMAGE",
+	.about = "Write IMAGE (any kernel ksyms reads: Image, bzImage, zImage, boot.img, FIT,\n"
+		 "vmlinux, ...) as an ELF for gdb, objdump, readelf, nm and disassemblers: the\n"
+		 "kernel's bytes loaded at their addresses, sections where the kernel's\n"
+		 "boundary symbols put them (.text, .rodata, .init.text, .data, .bss, ...), a\n"
+		 ".symtab with every symbol sized as %pS sizes it, and .BTF when the kernel\n"
+		 "has it.  An ELF vmlinux keeps its own sections and program headers.\n",
+	.opts = elf_opts,
+	.groups = OPTS_INPUT,
+};
 
 struct elf_args {
 	struct input_opts in;
@@ -175,42 +181,36 @@ static int run(struct elf_args *a)
 	return rc;
 }
 
+static void elf_option(void *ctx, int key, const char *arg)
+{
+	struct elf_args *a = ctx;
+
+	switch (key) {
+	case 'o': a->out = arg; break;
+	case 'f': a->force = true; break;
+	case OPT_MAP: a->map = arg; break;
+	case OPT_RUNTIME_TEXT:
+		a->has_text = true;
+		a->runtime_text = parse_number("run-time _text address", arg);
+		break;
+	case OPT_SLIDE:
+		a->has_slide = true;
+		a->slide = parse_number("slide", arg);
+		break;
+	}
+}
+
 int cmd_elf(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'f' },
-		{ "map", required_argument, NULL, OPT_MAP }, { "runtime-text", required_argument, NULL, OPT_RUNTIME_TEXT },
-		{ "slide", required_argument, NULL, OPT_SLIDE }, { "help", no_argument, NULL, 'h' },
-		INPUT_LONG_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct elf_args a = { .out = "-" };
-	int opt;
 
 	input_opts_init(&a.in);
 	a.in.need_addresses = true;
-	while ((opt = getopt_long(argc, argv, "o:fhv", longopts, NULL)) != -1) {
-		if (input_option(&a.in, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': a.out = optarg; break;
-		case 'f': a.force = true; break;
-		case OPT_MAP: a.map = optarg; break;
-		case OPT_RUNTIME_TEXT:
-			a.has_text = true;
-			a.runtime_text = parse_number("run-time _text address", optarg);
-			break;
-		case OPT_SLIDE:
-			a.has_slide = true;
-			a.slide = parse_number("slide", optarg);
-			break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(usage_text, "elf takes one IMAGE");
+	int i = parse_options(&elf_spec, argc, argv, &a.in, elf_option, &a);
+	if (argc - i != 1)
+		usage_error(&elf_spec, "elf takes one IMAGE");
 	if (a.has_slide && a.has_text)
-		usage_error(usage_text, "--slide and --runtime-text say the same thing: give one");
-	a.image = argv[optind];
+		usage_error(&elf_spec, "--slide and --runtime-text say the same thing: give one");
+	a.image = argv[i];
 	return run(&a);
 }
