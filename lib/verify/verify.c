@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "verify.h"
+#include "kernel/vmcoreinfo.h"
 #include "core/compiler.h"
 #include "core/error.h"
 #include "core/span.h"
@@ -313,6 +314,85 @@ static void check_exports(struct vctx *v)
 			  "only %zu of %zu __ksymtab entries point at the symbol they name", m, n);
 }
 
+/*
+ * A memory dump's VMCOREINFO: the running kernel wrote the addresses of a
+ * few of its own symbols (SYMBOL(init_uts_ns), swapper_pg_dir, _stext,
+ * prb, ...; kernel/vmcore_info.c) at boot, KASLR applied.  The decoded
+ * table must put every one of them that it holds at that address.
+ */
+enum { VMCI_MAX = 64 };
+
+struct vmci_syms {
+	struct {
+		char name[64];
+		uint64_t value;
+		bool seen, agreed;
+	} s[VMCI_MAX];
+	size_t n;
+};
+
+static void collect_vmci_symbol(void *ctx, const char *name, size_t len, uint64_t value)
+{
+	struct vmci_syms *vs = ctx;
+
+	if (vs->n >= VMCI_MAX || len == 0 || len >= sizeof(vs->s[0].name))
+		return;
+	/* VMCOREINFO_SYMBOL_ARRAY() writes the symbol's value: an array's
+	 * address, but mem_section (SPARSEMEM_EXTREME) and vmemmap are
+	 * pointers, and their lines hold what they point at */
+	if ((len == 11 && memcmp(name, "mem_section", 11) == 0) || (len == 7 && memcmp(name, "vmemmap", 7) == 0))
+		return;
+	memcpy(vs->s[vs->n].name, name, len);
+	vs->s[vs->n].name[len] = 0;
+	vs->s[vs->n].value = value;
+	vs->s[vs->n].seen = vs->s[vs->n].agreed = false;
+	vs->n++;
+}
+
+static void check_vmcoreinfo(struct vctx *v)
+{
+	const struct ks_dump_facts *d = v->k->dump;
+	struct vmci_syms vs = { .n = 0 };
+	const struct ksyms_table *t = v->t;
+
+	if (!d || !d->vmcoreinfo || v->prefix)
+		return;
+	ks_vmci_each_symbol(d->vmcoreinfo, collect_vmci_symbol, &vs);
+	if (!vs.n)
+		return;
+	/* one pass over the names; a name kallsyms holds twice (a static
+	 * and a global) agrees if either is at the address */
+	for (size_t i = 0; i < t->count; i++) {
+		const char *n = t->pool + t->name[i];
+		for (size_t j = 0; j < vs.n; j++) {
+			if (n[0] != vs.s[j].name[0] || strcmp(n, vs.s[j].name) != 0)
+				continue;
+			vs.s[j].seen = true;
+			vs.s[j].agreed |= (t->addr[i] & v->mask) == (vs.s[j].value & v->mask);
+		}
+	}
+	size_t seen = 0, agreed = 0;
+	const char *bad = NULL;
+	uint64_t bad_value = 0;
+	for (size_t j = 0; j < vs.n; j++) {
+		seen += vs.s[j].seen;
+		agreed += vs.s[j].agreed;
+		if (vs.s[j].seen && !vs.s[j].agreed && !bad) {
+			bad = vs.s[j].name;
+			bad_value = vs.s[j].value;
+		}
+	}
+	if (!seen)
+		return;
+	if (bad)
+		add_check(v, "vmcoreinfo", false, true,
+			  "VMCOREINFO says %s is at 0x%llx, the table does not (%zu of %zu of its symbols agree)", bad,
+			  (unsigned long long)bad_value, agreed, seen);
+	else
+		add_check(v, "vmcoreinfo", true, true,
+			  "%zu of %zu VMCOREINFO SYMBOL() addresses are where the table puts those symbols", agreed, seen);
+}
+
 /* The text symbols lie inside the kernel's bytes. */
 static void check_text_range(struct vctx *v)
 {
@@ -395,6 +475,7 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 	check_tables(&v);
 	check_pointers(&v);
 	check_exports(&v);
+	check_vmcoreinfo(&v);
 	check_text_range(&v);
 	free(v.text);
 	verdict(t);
