@@ -60,7 +60,8 @@ def note(name, ntype, desc):
     return struct.pack('<III', len(nb), len(desc), ntype) + pad(nb) + pad(desc)
 
 
-def make_kcore(path, text_va, text_pa, data, vmcoreinfo=True, text_filesz=None, text_paddr_valid=True):
+def make_kcore(path, text_va, text_pa, data, vmcoreinfo=True, text_filesz=None, text_paddr_valid=True,
+               lowmem=False):
     """An ELF64 little-endian AArch64 core as fs/proc/kcore.c writes it."""
     notes = note('CORE', 1, b'\0' * 392) + note('CORE', 3, b'\0' * 136) + note('CORE', 4, b'\0' * 64)
     if vmcoreinfo:
@@ -76,8 +77,13 @@ def make_kcore(path, text_va, text_pa, data, vmcoreinfo=True, text_filesz=None, 
         (0xffff800000000000, 2**64 - 1, 0x100000, 0x7bfe00000000),       # vmalloc: no physical address
         (page_offset + ram_pa, ram_pa, 0x100000 + len(data) + 0x1000, ram_size),  # the direct map
     ]
-    if not text_paddr_valid:
-        loads[2] = (page_offset + ram_pa, ram_pa, 0x100000 + len(data) + 0x1000, ram_size)
+    # a second RAM range above the first, as a machine with a hole has: not
+    # inside any other load, so never taken for the kernel's
+    loads.append((page_offset + 0x80000000, 0x80000000, loads[2][2] + ram_size, 1 << 20))
+    if lowmem:
+        # a 32-bit kernel's direct map (lowmem) holds the image's addresses
+        # too: the kernel's load is the smaller of the two
+        loads[2] = (text_va - (text_pa - ram_pa), ram_pa, loads[2][2], ram_size)
     phoff, phnum = 64, 1 + len(loads)
     notes_off = phoff + 56 * phnum
     eh = struct.pack('<16sHHIQQQIHHHHHH', b'\x7fELF\x02\x01\x01' + b'\0' * 9, 4, 183, 1, 0, phoff, 0, 0, 64, 56,
@@ -89,7 +95,7 @@ def make_kcore(path, text_va, text_pa, data, vmcoreinfo=True, text_filesz=None, 
         f.write(eh + ph + notes)
         f.seek(0x100000)
         f.write(data)
-        f.seek(loads[2][2] + ram_size - 1)
+        f.seek(loads[3][2] + (1 << 20) - 1)
         f.write(b'\0')
 
 
@@ -122,6 +128,12 @@ with tempfile.TemporaryDirectory(prefix='ksyms-kcore-') as tmp:
     r = run('list', kc)
     ok(r.returncode == 0 and r.stdout == expected,
        "kcore without VMCOREINFO: the load found inside a RAM load's physical range; list equals /proc/kallsyms",
+       r.stderr.decode(errors='replace'))
+
+    make_kcore(kc, text_va, 0x40200000, data, lowmem=True)
+    r = run('list', kc)
+    ok(r.returncode == 0 and r.stdout == expected,
+       'kcore whose direct map holds the image\'s addresses too (32-bit lowmem): the smaller load is read',
        r.stderr.decode(errors='replace'))
 
     make_kcore(kc, text_va, 0x40200000, data, text_filesz=len(data) + (1 << 30))
