@@ -26,6 +26,7 @@ int cmd_addr2sym(int argc, char **argv);
 int cmd_sym2addr(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 /* Options every command that reads a kernel accepts. */
 struct input_opts {
@@ -158,6 +159,9 @@ void out_json_member_bytes(struct out *o, const char *key, const char *p, size_t
 /* "key":null when @value is NULL */
 void out_json_member_or_null(struct out *o, const char *key, const char *value);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cmd_info.c: "chain":[{format, offset, size, out_size, description}, ...] (info and scan) */
+void out_json_chain(struct out *o, const struct ksyms_image *img);
 
 /* symfmt.c: symbols as list, addr2sym and sym2addr write them. */
 /* "\tEXPORT_SYMBOL_GPL[\tNAMESPACE]", or nothing for a symbol that is not exported. */
