@@ -11,7 +11,8 @@ scan did not produce:
           gen (the map's _text); beside them files that are no kernel (empty,
           text, random bytes, a kernel cut in half), links to files (followed),
           to folders (skipped), a dangling link and a fifo (skipped, -v says
-          so), and a missing path (exit 1).  TAP.
+          so), and a missing path (exit 1); a worker killed while it reads a
+          file costs that file's line only.  TAP.
   corpus  every kernel of the real-kernel corpus ($KSYMS_CORPUS), linked into
           the folder, with System.map beside one and a kernel cut short: the
           symbol count is the booted kernel's /proc/kallsyms line count where
@@ -30,9 +31,12 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import zlib
 
 ksyms, datadir, mode = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -230,12 +234,56 @@ def gen_mode():
            out)
     rc, out, err = run('scan')
     report(rc == 2 and not out and err.startswith(b'ksyms: scan: '), 'no PATH: usage error, exit 2', err)
+    crash(tmp)
     # info over several files: one JSON object per line
     rc, out, err = run('info', '--json', p('boot', 'vmlinux-64'), p('firmware', 'Image-btf'))
     objs = jsonl(out, 'info --json over two files')
     report(rc == 0 and objs is not None and len(objs) == 2, 'info --json over two files: two lines', out + err)
     shutil.rmtree(tmp)
     print('1..%d' % n)
+
+
+def crash(tmp):
+    """a worker that dies on a file (here killed with SIGSEGV while it reads
+    200 MB of gzipped zeros) costs that file's line, and nothing else"""
+    d = os.path.join(tmp, 'crash')
+    os.makedirs(d)
+    with open(os.path.join(d, 'a-random'), 'wb') as f:
+        f.write(random.Random(1).randbytes(4096))
+    with open(os.path.join(d, 'b-slow.gz'), 'wb') as f:
+        z = zlib.compressobj(1, zlib.DEFLATED, 31)
+        chunk = bytes(1 << 20)
+        for _ in range(200):
+            f.write(z.compress(chunk))
+        f.write(z.flush())
+    with open(os.path.join(d, 'c-random'), 'wb') as f:
+        f.write(random.Random(2).randbytes(4096))
+    proc = subprocess.Popen([ksyms, 'scan', '-j', '1', d], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    killed = False
+    deadline = time.time() + 60
+    while not killed and proc.poll() is None and time.time() < deadline:
+        try:
+            with open('/proc/%d/task/%d/children' % (proc.pid, proc.pid)) as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            kids = []
+        for kid in kids:
+            try:
+                with open('/proc/%d/maps' % kid) as f:
+                    if 'b-slow.gz' in f.read():
+                        os.kill(kid, signal.SIGSEGV)
+                        killed = True
+            except OSError:
+                pass
+        time.sleep(0.01)
+    out, err = proc.communicate()
+    if not killed:
+        report(False, 'crash: the worker reading b-slow.gz was seen and killed', out + err)
+        return
+    lines = out.decode().splitlines()
+    report(proc.returncode == 1 and len(lines) == 3 and re.search(r'b-slow\.gz: +error: ksyms crashed on it \(signal 11', lines[1])
+           and 'c-random: ' in lines[2] and 'no kernel' in lines[2],
+           'crash: the file whose worker died says so, the next file is still read, exit 1', out + err)
 
 
 # ----------------------------------------------------------------------------
