@@ -54,6 +54,7 @@ SHARED = ['source', 'chain', 'banner', 'arch', 'arch_source', 'bits', 'endian', 
 def report(ok, name, detail=''):
     global n, fails
     n += 1
+    name = name.replace('\n', '\\n')
     if TAP:
         print('%s %d - %s' % ('ok' if ok else 'not ok', n, name))
     elif not ok:
@@ -163,6 +164,10 @@ def gen_mode():
     for path, data in none.items():
         with open(path, 'wb') as f:
             f.write(data)
+    # a name with a newline and a backslash: still one line
+    none[p('other', 'new\nline\\')] = b'x'
+    with open(p('other', 'new\nline\\'), 'wb') as f:
+        f.write(b'x')
     # links: to a file (scanned), to a folder (skipped), nowhere, a loop; a fifo
     os.symlink(p('boot', 'vmlinux-64'), p('other', 'link-to-kernel'))
     want[p('other', 'link-to-kernel')] = want[p('boot', 'vmlinux-64')]
@@ -176,7 +181,7 @@ def gen_mode():
     report(rc == 0, 'scan exits 0 when every file was read, kernel or not', err)
     report(err == b'', 'nothing on stderr without -v (and no progress line: stderr is no terminal)', err)
     lines = out.decode().splitlines()
-    paths = [l.split(':', 1)[0] for l in lines]
+    paths = [l.split(':', 1)[0].replace('\\x0a', '\n').replace('\\x5c', '\\') for l in lines]
     files = list(want) + list(none)
     report(paths == walked_order(files), 'one line per file, in walk order (each folder sorted)',
            '\n'.join(paths))

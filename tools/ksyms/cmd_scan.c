@@ -237,19 +237,28 @@ static void walk(struct scan *s, const char *path, bool top, struct ancestors *u
 /* ------------------------------------------------------------------------ */
 /* One file, in a worker */
 
-/* A path in the text output: control characters escaped, one line per file. */
-static void out_path(struct out *o, const char *path, int width)
+/* Text from a file name or a hostile image, on one line: control
+ * characters (and, in a path, '\\') as \\xNN.  Returns the columns written. */
+static int out_escaped(struct out *o, const char *text, bool backslash)
 {
 	int w = 0;
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++, w++) {
-		if (*p == '\\' || *p < 0x20 || *p == 0x7f) {
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++, w++) {
+		if ((*p == '\\' && backslash) || *p < 0x20 || *p == 0x7f) {
 			out_printf(o, "\\x%02x", *p);
 			w += 3;
 		} else {
 			out_char(o, (char)*p);
 		}
 	}
+	return w;
+}
+
+/* "PATH:" and the padding to the results' column */
+static void out_path(struct out *o, const char *path, int width)
+{
+	int w = out_escaped(o, path, true);
+
 	out_char(o, ':');
 	for (; w < width; w++)
 		out_char(o, ' ');
@@ -341,9 +350,10 @@ static void print_kernel(const struct scan *s, struct out *o, const struct scan_
 
 	if (!s->json) {
 		out_path(o, e->path, s->width);
-		out_printf(o, "kernel %s %s %d-bit %s, %llu symbols, ", release ? release : "(no banner)",
-			   i->arch ? i->arch : "unknown-arch", i->word_size * 8, i->byte_order == KSYMS_ENDIAN_BIG ? "BE" : "LE",
-			   (unsigned long long)i->num_syms);
+		out_str(o, "kernel ");
+		out_escaped(o, release ? release : "(no banner)", false);
+		out_printf(o, " %s %d-bit %s, %llu symbols, ", i->arch ? i->arch : "unknown-arch", i->word_size * 8,
+			   i->byte_order == KSYMS_ENDIAN_BIG ? "BE" : "LE", (unsigned long long)i->num_syms);
 		if (i->base_known)
 			out_printf(o, "load 0x%llx, ", (unsigned long long)i->base);
 		else
@@ -392,17 +402,23 @@ static void print_none(const struct scan *s, struct out *o, const char *path, co
 	if (!s->json) {
 		out_path(o, path, s->width);
 		if (failed) {
-			out_printf(o, "error: %s\n", why);
+			out_str(o, "error: ");
+			out_escaped(o, why, false);
+			out_char(o, '\n');
 		} else {
 			out_str(o, "no kernel");
 			if (img && (ksyms_image_layer_count(img) > 1 || strcmp(ksyms_image_layer(img, 0)->format, "raw") != 0)) {
 				out_str(o, " in ");
 				out_chain_text(o, img);
 			}
-			out_printf(o, " (%s)", why);
+			out_str(o, " (");
+			out_escaped(o, why, false);
+			out_char(o, ')');
 			char *release = release_of(banner);
-			if (release)
-				out_printf(o, ", banner of %s", release);
+			if (release) {
+				out_str(o, ", banner of ");
+				out_escaped(o, release, false);
+			}
 			free(release);
 			out_char(o, '\n');
 		}
@@ -489,7 +505,9 @@ static int path_width(const struct scan *s)
 	size_t w = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		size_t n = strlen(s->v[i].path);
+		size_t n = 0;
+		for (const unsigned char *p = (const unsigned char *)s->v[i].path; *p; p++)
+			n += *p == '\\' || *p < 0x20 || *p == 0x7f ? 4 : 1; /* out_escaped() */
 		if (n > w)
 			w = n;
 	}
