@@ -404,7 +404,6 @@ int scan_run(struct scan *s)
 		while (waitpid(r.w[k].pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	progress_show(&r.p, true);
 	progress_clear(&r.p);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].status)
