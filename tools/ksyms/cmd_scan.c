@@ -17,7 +17,7 @@
 enum { OPT_JSON = 0x100, OPT_FOLLOW };
 
 static const struct opt scan_opts[] = {
-	{ "jobs", 'j', "N", "describe N files at a time, each in its own process (default:\nthe number of online CPUs)" },
+	{ "jobs", 'j', "N", "describe N files at a time, in N worker processes (default:\nthe number of online CPUs)" },
 	{ "json", OPT_JSON, NULL, "one JSON object per file, one per line (JSON Lines)" },
 	{ "follow", 'L', NULL, "follow symbolic links to directories (links to files are\nalways followed)" },
 	{ NULL, 0, NULL, NULL },
