@@ -1,24 +1,40 @@
 #!/usr/bin/env python3
-"""bench.py KSYMS [--runs N] [--codecs]
+"""bench/bench.py [--ksyms PATH] [--runs N] [--only KERNEL] [--json FILE]
 
-Time `ksyms list` on every kernel of the corpus ($KSYMS_CORPUS, as
-../shared/corpus/unpack prints it): best wall time of N runs (warm page
-cache), user+sys CPU, and peak RSS (which includes the pages of the mapped
-image that were read).  Prints one row per kernel.
+The benchmark: one command that prints the README's performance tables.
 
---codecs: for each compressed kernel, CPU time (best of N) of `ksyms list`
-(which stops decompressing after the kallsyms tables where it can), of
-`ksyms list --unexported` (which needs the whole kernel), and of the
-codec's own tool decompressing the payload alone (`xz -dc` ...), with the
-ratios; the payload is cut out where `ksyms info --json` says it is.
+For every kernel of the corpus ($KSYMS_CORPUS, as ../shared/corpus/unpack
+prints it), after one warm-up run (warm page cache), N runs each (default 7)
+of:
+  read    cat IMAGE > /dev/null: the cost of reading the file once
+  list    ksyms list IMAGE > FILE
+  info    ksyms info IMAGE > FILE
+  elf     ksyms elf -f -o FILE IMAGE
+  codec   the codec's own tool decompressing the payload alone (xz -dc,
+          zstd -dc, gzip -dc, ...), cut out where `ksyms info --json` says
+          it is: the floor for a compressed kernel
+with the median wall time and its min-max, the median CPU time (user +
+system) and the peak RSS of each, and list / codec.  Then the lookup rates
+of bench-lookups (built beside ksyms), and `scan -j 1` against `-j 2` over
+the corpus when ksyms has `scan`.  Machine facts (CPU, cores, load, kernel,
+the ksyms commit) come first: timings from a busy machine say so.
+
+It is never part of the tests.  --json FILE also writes every number.
 """
+import argparse
 import json
-import tempfile
 import os
-import resource
+import platform
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CODEC_TOOLS = {'gzip': ['gzip', '-dc'], 'xz': ['xz', '-dc'], 'lzma': ['xz', '--format=lzma', '-dc'],
+               'bzip2': ['bzip2', '-dc'], 'lzo': ['lzop', '-dc'], 'lz4': ['lz4', '-dc'], 'zstd': ['zstd', '-dc']}
 
 
 def read_meta(d):
@@ -33,110 +49,174 @@ def read_meta(d):
     return meta
 
 
-def measure(cmd, runs):
-    best = None
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def run_once(cmd, stdin=None, stdout=None):
+    """(wall s, cpu s, peak RSS KiB) of one run, or None if it failed."""
+    with open(stdin or os.devnull, 'rb') as i, open(stdout or os.devnull, 'wb') as o:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(cmd, stdin=i, stdout=o, stderr=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
-        if status != 0:
-            return None
-        cpu = ru.ru_utime + ru.ru_stime
-        rss = ru.ru_maxrss  # KiB on Linux
-        if best is None or wall < best[0]:
-            best = (wall, cpu, rss)
-    return best
+    if status != 0:
+        return None
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
-CODEC_TOOLS = {'gzip': ['gzip', '-dc'], 'xz': ['xz', '-dc'], 'lzma': ['xz', '--format=lzma', '-dc'],
-               'bzip2': ['bzip2', '-dc'], 'lzo': ['lzop', '-dc'], 'lz4': ['lz4', '-dc'], 'zstd': ['zstd', '-dc']}
-
-
-def cpu_best(cmd, runs, stdin=None):
-    best = None
+def measure(cmd, runs, stdin=None, stdout=None):
+    """Median and range of @runs runs after a warm-up; None if any failed."""
+    if run_once(cmd, stdin, stdout) is None:
+        return None
+    rs = []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with open(stdin, 'rb') if stdin else open(os.devnull, 'rb') as f:
-            p = subprocess.Popen(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, ru = os.wait4(p.pid, 0)
-        if status != 0:
+        r = run_once(cmd, stdin, stdout)
+        if r is None:
             return None
-        cpu = ru.ru_utime + ru.ru_stime
-        best = cpu if best is None else min(best, cpu)
-    return best
+        rs.append(r)
+    walls = [r[0] for r in rs]
+    return {'wall': statistics.median(walls), 'wall_min': min(walls), 'wall_max': max(walls),
+            'cpu': statistics.median(r[1] for r in rs), 'rss_mib': max(r[2] for r in rs) / 1024}
 
 
-def payload(ksyms, img):
-    """(codec, file offset, size, full output size, the chain) of the first
-    compressed stream of @img, from `ksyms info --json`."""
-    info = json.loads(subprocess.run([ksyms, 'info', '--json', img], capture_output=True, check=True).stdout)
+def machine(ksyms):
+    facts = {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'kernel': platform.release(),
+             'cores': os.cpu_count(), 'load': '%.2f %.2f %.2f' % os.getloadavg()}
+    try:
+        with open('/proc/cpuinfo') as f:
+            facts['cpu'] = next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
+        with open('/proc/meminfo') as f:
+            facts['memory'] = '%.0f GiB' % (int(f.readline().split()[1]) / 2**20)
+    except (OSError, StopIteration):
+        pass
+    v = subprocess.run([ksyms, '--version'], stdout=subprocess.PIPE, universal_newlines=True)
+    facts['ksyms'] = v.stdout.strip().splitlines()[0] if v.stdout else '?'
+    g = subprocess.run(['git', '-C', HERE, 'describe', '--always', '--dirty'], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
+    facts['commit'] = g.stdout.strip() or '?'
+    return facts
+
+
+def payload(info):
+    """(codec, file offset, size) of the first compressed stream, from `info --json`."""
     base = 0
     for layer in info['chain']:
-        desc = layer['description']
-        codec = next((c for c in CODEC_TOOLS if layer['format'] == c or (c + ' stream') in desc), None)
+        codec = next((c for c in CODEC_TOOLS if layer['format'] == c or (c + ' stream') in layer['description']),
+                     None)
         if codec:
-            chain = ' → '.join(l['format'] for l in info['chain'])
-            return codec, base + layer['offset'], layer['size'], layer['out_size'], chain
+            return codec, base + layer['offset'], layer['size']
         base += layer['offset']
     return None
 
 
-def codecs(ksyms, corpus, kernels, runs):
-    print('| kernel | chain | `ksyms list` | `list --unexported` (whole kernel) | codec tool `-dc` | list / tool |')
-    print('|---|---|---|---|---|---|')
-    for kid, img in kernels:
-        p = payload(ksyms, img)
-        if not p:
-            continue
-        codec, off, size, out_size, chain = p
-        with open(img, 'rb') as f, tempfile.NamedTemporaryFile(delete=False) as t:
+def bench_kernel(ksyms, kid, img, runs, tmp):
+    info = json.loads(subprocess.run([ksyms, 'info', '--json', img], stdout=subprocess.PIPE, check=True).stdout)
+    row = {'kernel': kid, 'file_mb': os.path.getsize(img) / 1e6, 'symbols': info['num_syms'],
+           'chain': ' → '.join(l['format'] for l in info['chain']),
+           'kernel_mb': info['chain'][-1]['out_size'] / 1e6 if info['chain'] else os.path.getsize(img) / 1e6}
+    out = os.path.join(tmp, 'out')
+    row['read'] = measure(['cat', img], runs)
+    row['list'] = measure([ksyms, 'list', img], runs, stdout=out)
+    row['info'] = measure([ksyms, 'info', img], runs, stdout=out)
+    row['elf'] = measure([ksyms, 'elf', '-f', '-o', out, img], runs)
+    p = payload(info)
+    if p:
+        codec, off, size = p
+        blob = os.path.join(tmp, 'payload')
+        with open(img, 'rb') as f, open(blob, 'wb') as t:
             f.seek(off)
             t.write(f.read(size))
-        try:
-            tool = cpu_best(CODEC_TOOLS[codec], runs, stdin=t.name)
-        finally:
-            os.unlink(t.name)
-        fast = cpu_best([ksyms, 'list', img], runs)
-        full = cpu_best([ksyms, 'list', '--unexported', img], runs)
-        print('| %s | %s | %.2f s | %.2f s | %s %.2f s | %.2f |' % (kid, chain, fast, full, codec, tool, fast / tool))
-    return 0
+        row['codec'] = codec
+        row['floor'] = measure(CODEC_TOOLS[codec], runs, stdin=blob)
+        os.unlink(blob)
+    return row
+
+
+def ms(m):
+    return '%.1f' % (m * 1e3) if m < 1 else '%.0f' % (m * 1e3)
+
+
+def cell(r):
+    if not r:
+        return 'fails'
+    return '%s ms (%s–%s)' % (ms(r['wall']), ms(r['wall_min']), ms(r['wall_max']))
+
+
+def print_tables(facts, rows, runs):
+    print('Machine: %s, %s cores, %s; Linux %s; load average at start %s' % (
+        facts.get('cpu', '?'), facts['cores'], facts.get('memory', '?'), facts['kernel'], facts['load']))
+    print('ksyms: %s (commit %s); %s; median of %d runs after a warm-up, min–max in brackets\n' % (
+        facts['ksyms'], facts['commit'], facts['date'], runs))
+    print('| kernel | input | symbols | read file | `list` wall | `list` CPU | `list` RSS | `info` wall | '
+          '`elf` wall | `elf` RSS |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    for r in rows:
+        print('| %s | %s, %.1f MB | %d | %s ms | %s | %s ms | %.0f MiB | %s | %s | %.0f MiB |' % (
+            r['kernel'], r['chain'], r['file_mb'], r['symbols'], ms(r['read']['wall']) if r['read'] else '-',
+            cell(r['list']), ms(r['list']['cpu']) if r['list'] else '-', r['list']['rss_mib'] if r['list'] else 0,
+            cell(r['info']), cell(r['elf']), r['elf']['rss_mib'] if r['elf'] else 0))
+    comp = [r for r in rows if r.get('floor')]
+    if comp:
+        print('\n| kernel | payload | codec tool `-dc` (the floor) | `list` | list / floor | `info` / floor | '
+              'peak RSS: list / kernel + 64 MiB |')
+        print('|---|---|---|---|---|---|---|')
+        for r in comp:
+            f = r['floor']['wall']
+            print('| %s | %s | %s | %s | %.2f | %.2f | %.0f / %.0f MiB |' % (
+                r['kernel'], r['codec'], cell(r['floor']), cell(r['list']), r['list']['wall'] / f,
+                r['info']['wall'] / f, r['list']['rss_mib'], r['kernel_mb'] * 1e6 / 2**20 + 64))
+
+
+def lookups(ksyms):
+    exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(ksyms))), 'bench', 'bench-lookups')
+    if not os.access(exe, os.X_OK):
+        return None
+    r = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    return r.stdout.strip()
+
+
+def scan(ksyms, corpus, runs):
+    h = subprocess.run([ksyms, 'scan', '--help'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if h.returncode != 0:
+        return None
+    one = measure([ksyms, 'scan', '-j', '1', corpus], runs)
+    two = measure([ksyms, 'scan', '-j', '2', corpus], runs)
+    return one, two
 
 
 def main():
-    args = sys.argv[1:]
-    if not args:
-        print(__doc__)
-        return 2
-    ksyms = args[0]
-    runs = int(args[args.index('--runs') + 1]) if '--runs' in args else 5
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[2])
+    ap.add_argument('--ksyms', default=os.path.join(HERE, '..', 'build', 'tools', 'ksyms', 'ksyms'))
+    ap.add_argument('--runs', type=int, default=7)
+    ap.add_argument('--only', action='append', help='a corpus kernel (repeatable)')
+    ap.add_argument('--json', help='write every number to this file too')
+    a = ap.parse_args()
     corpus = os.environ.get('KSYMS_CORPUS')
     if not corpus or not os.path.isdir(corpus):
-        print('KSYMS_CORPUS must point at the unpacked corpus (../shared/corpus/unpack prints it)')
+        print('bench.py: KSYMS_CORPUS must point at the unpacked corpus (../shared/corpus/unpack prints it)',
+              file=sys.stderr)
         return 1
-    if '--codecs' in args:
-        kernels = []
+    if not os.access(a.ksyms, os.X_OK):
+        print('bench.py: no ksyms at %s (build it, or give --ksyms)' % a.ksyms, file=sys.stderr)
+        return 1
+    facts = machine(a.ksyms)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
         for kid in sorted(os.listdir(corpus)):
             meta = read_meta(os.path.join(corpus, kid))
-            if meta:
-                kernels.append((kid, os.path.join(corpus, kid, meta['kernel_file'])))
-        return codecs(ksyms, corpus, kernels, runs)
-    print('| kernel | container | size | symbols | list wall (best of %d) | CPU | peak RSS |' % runs)
-    print('|---|---|---|---|---|---|---|')
-    for kid in sorted(os.listdir(corpus)):
-        d = os.path.join(corpus, kid)
-        meta = read_meta(d)
-        if not meta:
-            continue
-        img = os.path.join(d, meta['kernel_file'])
-        r = measure([ksyms, 'list', img], runs)
-        if r is None:
-            print('| %s | %s | %.1f MB | - | fails | | |' % (kid, meta.get('container', '?'), os.path.getsize(img) / 1e6))
-            continue
-        n = subprocess.run([ksyms, 'list', img], capture_output=True).stdout.count(b'\n')
-        print('| %s | %s | %.1f MB | %d | %.3f s | %.3f s | %d MB |' % (
-            kid, meta.get('container', '?'), os.path.getsize(img) / 1e6, n, r[0], r[1], r[2] // 1024))
+            if not meta or (a.only and kid not in a.only):
+                continue
+            rows.append(bench_kernel(a.ksyms, kid, os.path.join(corpus, kid, meta['kernel_file']), a.runs, tmp))
+            print('bench.py: %s done' % kid, file=sys.stderr)
+    print_tables(facts, rows, a.runs)
+    lk = lookups(a.ksyms)
+    if lk:
+        print('\nLookups after loading (bench-lookups):\n\n    ' + '\n    '.join(lk.splitlines()))
+    sc = None if a.only else scan(a.ksyms, corpus, max(1, a.runs // 2))
+    if sc and sc[0] and sc[1]:
+        print('\n`ksyms scan` over the corpus: -j 1 %s, -j 2 %s: %.2fx' % (
+            cell(sc[0]), cell(sc[1]), sc[0]['wall'] / sc[1]['wall']))
+    if a.json:
+        with open(a.json, 'w') as f:
+            json.dump({'machine': facts, 'kernels': rows, 'lookups': lk,
+                       'scan': sc}, f, indent=1)
     return 0
 
 

@@ -13,7 +13,7 @@ _ksyms()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-v --verbose --version -h --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "info scan list addr2sym sym2addr config diff check-map dmesg symbolize gen extract" -- "$cur"))
+			COMPREPLY=($(compgen -W "info scan list addr2sym sym2addr config diff check-map dmesg symbolize gen extract elf btf" -- "$cur"))
 		fi
 		return
 	fi
@@ -66,6 +66,14 @@ _ksyms()
 	extract)
 		opts="-o --output -n --step -f --force --max-output --max-depth -v --verbose -h --help"
 		args=(-o --output -n --step --max-output --max-depth)
+		;;
+	elf)
+		opts="-o --output -f --force --map --runtime-text --slide --base -v --verbose --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -h --help"
+		args=(-o --output --map --runtime-text --slide --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
+		;;
+	btf)
+		opts="-o --output -f --force -j --json -v --verbose --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -h --help"
+		args=(-o --output --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
 		;;
 	esac
 	case $prev in

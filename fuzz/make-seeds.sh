@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 have() { command -v "$1" >/dev/null 2>&1; }
 
-for d in open locate elf symtab textmap config gen lookup \
+for d in open locate elf elfout symtab textmap config gen lookup \
 	unwrap_bzimage unwrap_zimage unwrap_zboot unwrap_bootimg unwrap_uimage unwrap_fit \
 	decompress_gzip decompress_xz decompress_lzma decompress_bzip2 decompress_lzo \
 	decompress_lz4 decompress_lz4_legacy decompress_zstd; do
@@ -212,6 +212,31 @@ printf 'CONFIG_IKCONFIG=y\nCONFIG_KALLSYMS=y\n# CONFIG_MODULES is not set\n' | g
 gzip -9 -n -c "$corpus/config/seed-ikconfig" >"$corpus/config/seed-ikconfig.gz"
 
 # --- binary formats of fuzz_gen and fuzz_lookup --------------------------------
+# --- fuzz_elfout: kernels with BTF after their tables (first byte: options) ---
+# ELF vmlinux (base from its PT_LOAD), text symbols only so the BTF is found by
+# a header scan; the same with a slide; a big-endian 32-bit one; BTF blobs
+# alone (option bit 1), honest and lying about their lengths.
+elfout() { # NAME FLAGS FILE...
+	name=$1 flags=$2
+	shift 2
+	{ printf "\\$(printf %03o "$flags")"; cat "$@"; } > "$corpus/elfout/seed-$name"
+}
+python3 tests/btf/mkbtf.py "$tmp/btf-le"
+python3 tests/btf/mkbtf.py "$tmp/btf-be" --big-endian
+gen 6.4 64 little "$tmp/elf64" --elf --text-only
+gen 6.2 32 big "$tmp/elf32be" --elf --text-only
+gen 6.4 64 little "$tmp/elf64all" --elf
+elfout elf64-btf 0 "$tmp/elf64" "$tmp/btf-le"
+elfout elf64-btf-slide 1 "$tmp/elf64" "$tmp/btf-le"
+elfout elf32be-btf 0 "$tmp/elf32be" "$tmp/btf-be"
+elfout elf64-data 0 "$tmp/elf64all"
+elfout btf-le 2 "$tmp/btf-le"
+elfout btf-be 2 "$tmp/btf-be"
+for lie in type_len str_len vlen name_off kind no_nul; do
+	python3 tests/btf/mkbtf.py "$tmp/lie" --lie "$lie"
+	elfout "btf-lie-$lie" 2 "$tmp/lie"
+done
+
 python3 - "$corpus" "$("$ksyms" gen --list-layouts | wc -l)" <<'EOF'
 import random, sys
 corpus, nlayouts = sys.argv[1], int(sys.argv[2])

@@ -528,6 +528,105 @@ ksyms_image_config(const struct ksyms_image *img, char **ret, size_t *ret_len);
 KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *ksyms_image_banner(const struct ksyms_image *img, char **ret);
 
 /* ------------------------------------------------------------------------ */
+/** @name BTF: the kernel's type information (CONFIG_DEBUG_INFO_BTF) */
+
+/** Where the kernel's BTF blob is: what the booted kernel shows as /sys/kernel/btf/vmlinux. */
+struct ksyms_btf_info {
+	uint64_t offset;      /**< file offset of the blob in the kernel data (the last layer) */
+	uint64_t size;        /**< bytes */
+	bool has_address;     /**< @ref address is known */
+	uint64_t address;     /**< its virtual address (__start_BTF) */
+	uint32_t num_types;   /**< types in the blob: ids 1..num_types (0 is void) */
+	enum ksyms_byte_order byte_order;
+	/** "__start_BTF/__stop_BTF symbols", "ELF .BTF section" or "scan for the BTF header" */
+	const char *found_by;
+};
+
+/**
+ * Find the kernel's BTF in @p img: by an ELF vmlinux's .BTF section header,
+ * by __start_BTF/__stop_BTF when the kallsyms table has data symbols, or
+ * else by scanning for a BTF header.  @p tab is the table decoded from @p
+ * img; when NULL, the tables are decoded here with @p find (may be NULL),
+ * only as far as the symbols (no export table, no verification), and a
+ * kernel whose tables do not decode is scanned.
+ * Every candidate is validated (magic 0xeB9F, version 1, header length,
+ * type and string sections inside the blob, strings NUL-terminated, every
+ * type of a known kind, within bounds, naming strings and types that
+ * exist) before it is accepted.  *ret_data (if not NULL) points at the
+ * blob inside the image: valid while @p img lives.  KSYMS_ERR_NOT_FOUND
+ * means the kernel has no BTF.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab, const struct ksyms_find_opts *find,
+		struct ksyms_btf_info *ret, const void **ret_data);
+
+/* ------------------------------------------------------------------------ */
+/** @name Writing an ELF for debuggers and disassemblers
+ *
+ * ksyms_elf_write() turns any kernel image into an ELF that gdb, objdump,
+ * readelf, nm and disassemblers read: the kernel's bytes loaded at their
+ * virtual addresses, sections where the kernel's own boundary symbols put
+ * them (_stext/_etext, __start_rodata/__end_rodata, _sdata/_edata,
+ * __bss_start/__bss_stop, ...), named as its linker script names them, and
+ * a .symtab with every symbol, sized as the kernel's %pS sizes them.  An
+ * ELF vmlinux keeps its own sections and program headers.
+ */
+
+/**
+ * Receives the output, in order; returns 0, or an errno value to stop the
+ * writing (ksyms_elf_write() then fails with KSYMS_ERR_OS).
+ */
+typedef int ksyms_write_fn(void *ctx, const void *data, size_t len);
+
+/** Options for ksyms_elf_write(). */
+struct ksyms_elf_opts {
+	size_t sz;
+	/**
+	 * Take the symbols from this table (a System.map, a /proc/kallsyms
+	 * booted without KASLR) instead of the image's own; its module symbols
+	 * are left out.  NULL: the image's table.
+	 */
+	struct ksyms_table *symbols;
+	/** Add @ref slide to every address (modulo the word size): an ELF for
+	 *  a KASLR boot, at its run-time addresses.  Absolute symbols stay. */
+	bool has_slide;
+	uint64_t slide;
+	ksyms_log_fn *log;
+	void *log_ctx;
+	enum ksyms_log_level log_level;
+};
+
+/** What was written. */
+struct ksyms_elf_result {
+	uint64_t size;             /**< bytes written */
+	bool kept_input_sections;  /**< the input was an ELF with section headers: they were kept */
+	/** The sections were found from boundary symbols and symbol types of a
+	 *  table with data symbols; false for a table of text symbols only
+	 *  (no CONFIG_KALLSYMS_ALL), whose non-text bytes are a few large
+	 *  sections. */
+	bool data_symbols;
+	size_t sections;           /**< section headers, the null one included */
+	size_t symbols;            /**< .symtab entries, the null one excluded */
+	size_t absolute;           /**< of which absolute (A, a) */
+	/** symbols whose type letter nm cannot print as the table has it (the
+	 *  letter has no ELF form, or no section holds the symbol) */
+	size_t letter_mismatches;
+	bool has_btf;              /**< a .BTF section is there */
+};
+
+/**
+ * Write @p img as an ELF through @p write.  @p tab is the table decoded
+ * from @p img (its base address, word size and byte order place a raw
+ * image's bytes; NULL only for an ELF input with opts->symbols).  The
+ * kernel's bytes are passed through, not copied: beyond the image, the
+ * writer holds the symbol table and section headers.  *ret (may be NULL)
+ * says what was written.
+ */
+KSYMS_API KSYMS_MUST_CHECK struct ksyms_error *
+ksyms_elf_write(const struct ksyms_image *img, struct ksyms_table *tab, const struct ksyms_elf_opts *opts,
+		ksyms_write_fn *write, void *write_ctx, struct ksyms_elf_result *ret);
+
+/* ------------------------------------------------------------------------ */
 /** @name Symbolizing kernel logs
  *
  * Annotate a kernel log (dmesg, oops, panic, warning, KASAN, lockdep,

@@ -9,7 +9,9 @@
  *             ksymtab while the image is mapped, verify/ checks the
  *             addresses;
  *   sources   any symbol source: a text list (source/), a kernel image,
- *             or an ELF's .symtab when it has no kallsyms.
+ *             or an ELF's .symtab when it has no kallsyms;
+ *   outputs   the BTF blob (btf/) and the ELF (elfout/) of an opened image,
+ *             the writer handed the BTF the locator found.
  *
  * No other layer calls into this one.
  */
@@ -18,8 +20,11 @@
 
 #include "ksyms.h"
 #include "early_stop.h"
+#include "btf/btf.h"
 #include "core/compiler.h"
 #include "core/error.h"
+#include "core/log.h"
+#include "elfout/elfout.h"
 #include "exports/exports.h"
 #include "input/image.h"
 #include "kallsyms/decode.h"
@@ -62,26 +67,36 @@ struct ksyms_error *ksyms_image_open_mem(const void *data, size_t len, const str
 /* ------------------------------------------------------------------------ */
 /* decode */
 
+/* Older (shorter) and newer (zero-tailed) option structs are accepted. */
+static struct ksyms_error *find_opts(const struct ksyms_find_opts *opts, struct ksyms_find_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	if (opts) {
+		if (opts->sz < sizeof(size_t))
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options without a size");
+		for (size_t i = sizeof(*o); i < opts->sz; i++)
+			if (((const uint8_t *)opts)[i])
+				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options from a newer libksyms");
+		memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
+		o->sz = sizeof(*o);
+	}
+	if (o->word_size && o->word_size != 4 && o->word_size != 8)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o->word_size);
+	return NULL;
+}
+
 struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const struct ksyms_find_opts *opts,
 					   struct ksyms_table **ret)
 {
 	if (!img || !ret)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_table_from_image");
-	/* accept older (shorter) and newer (zero-tailed) option structs */
-	struct ksyms_find_opts o = { .sz = sizeof(o) };
-	if (opts) {
-		if (opts->sz < sizeof(size_t))
-			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options without a size");
-		for (size_t i = sizeof(o); i < opts->sz; i++)
-			if (((const uint8_t *)opts)[i])
-				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "find options from a newer libksyms");
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-		o.sz = sizeof(o);
-	}
-	if (o.word_size && o.word_size != 4 && o.word_size != 8)
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "word size must be 4 or 8, not %d", o.word_size);
+	struct ksyms_find_opts o;
 	struct ksyms_table *t;
-	struct ksyms_error *err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
+	struct ksyms_error *err = find_opts(opts, &o);
+	if (err)
+		return err;
+	err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
 	if (err)
 		return err;
 	/* while the image is mapped: the table keeps its exports (unknown
@@ -201,6 +216,89 @@ struct ksyms_error *ksyms_table_open_mem(const void *data, size_t len, const str
 	err = from_kernel(img, NULL, o, ret);
 	ksyms_image_destroy(img);
 	return err;
+}
+
+/* ------------------------------------------------------------------------ */
+/* outputs */
+
+struct ksyms_error *ksyms_image_btf(const struct ksyms_image *img, struct ksyms_table *tab,
+				    const struct ksyms_find_opts *find, struct ksyms_btf_info *ret, const void **ret_data)
+{
+	struct ksyms_btf_info b;
+	struct ksyms_find_opts o;
+	struct ksyms_table *own = NULL;
+
+	if (!img || !ret)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_btf");
+	const struct ks_kernel *k = ks_image_kernel(img);
+	struct ksyms_error *err = tab ? NULL : find_opts(find, &o);
+	if (err)
+		return err;
+	/* the symbols alone, for __start_BTF: the exports and the checks of
+	 * the addresses would cost more than finding the BTF; an ELF says
+	 * where its .BTF is without them */
+	if (!tab && !ks_btf_in_elf(k)) {
+		struct ks_log log = { o.log, o.log_ctx, o.log_level };
+		err = ks_kallsyms_load(k, &o, &own);
+		if (err) {
+			ks_info(&log, "btf: no kallsyms table (%s): looking for the BTF header", ksyms_error_message(err));
+			ksyms_error_destroy(err);
+			own = NULL;
+		}
+		tab = own;
+	}
+	err = ks_btf_locate(k, tab, NULL, &b);
+	ksyms_table_destroy(own);
+	if (err)
+		return err;
+	if (ks_image_stopped_early(img) && b.offset + b.size > k->data.len)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "the image was decompressed only as far as kallsyms");
+	*ret = b;
+	if (ret_data)
+		*ret_data = k->data.p + b.offset;
+	return NULL;
+}
+
+struct ksyms_error *ksyms_elf_write(const struct ksyms_image *img, struct ksyms_table *tab,
+				    const struct ksyms_elf_opts *opts, ksyms_write_fn *write, void *write_ctx,
+				    struct ksyms_elf_result *ret)
+{
+	struct ksyms_elf_opts o = { .sz = sizeof(o) };
+
+	if (!img || !write)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_elf_write");
+	if (opts) {
+		if (opts->sz < sizeof(size_t))
+			return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "ELF options without a size");
+		for (size_t i = sizeof(o); i < opts->sz; i++)
+			if (((const uint8_t *)opts)[i])
+				return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "ELF options from a newer libksyms");
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	}
+	const struct ks_kernel *k = ks_image_kernel(img);
+	if (ks_image_stopped_early(img))
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
+				"the image was decompressed only as far as kallsyms (kallsyms_only): no ELF of a part");
+	if (!tab && !(o.symbols && ks_elf_is_elf(k->data)))
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "ksyms_elf_write needs the table decoded from the image");
+	enum ksyms_source_kind kind = tab ? ksyms_table_info(tab)->source_kind : KSYMS_SOURCE_KALLSYMS;
+	if (kind == KSYMS_SOURCE_SYSTEM_MAP || kind == KSYMS_SOURCE_PROC_KALLSYMS)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "this is a symbol list, not a kernel image: an ELF needs the "
+				"kernel's bytes (give the image, and the list as the symbols)");
+	/* BTF is a bonus: a kernel without it, or with a damaged one, still
+	 * gets its ELF */
+	struct ks_log log = { o.log, o.log_ctx, o.log_level };
+	struct ksyms_btf_info btf;
+	struct ksyms_error *err = ks_btf_locate(k, tab, &log, &btf);
+	if (err)
+		ks_info(&log, "elf: no .BTF section: %s", ksyms_error_message(err));
+	struct ks_elfout_in in = {
+		.k = k, .own = tab, .syms = o.symbols ? o.symbols : tab, .btf = err ? NULL : &btf,
+		.has_slide = o.has_slide, .slide = o.slide, .log = o.log, .log_ctx = o.log_ctx,
+		.log_level = o.log_level,
+	};
+	ksyms_error_destroy(err);
+	return ks_elfout_write(&in, write, write_ctx, ret);
 }
 
 void ksyms_free(void *p)

@@ -7,7 +7,7 @@ each undefined symbol is matched to the object that defines it,
 and the calls between folders must follow the house of lib/README.md:
 
     entry (lib/*.c)
-      -> source, symbolize, exports, verify, gen, config, dmesg
+      -> source, symbolize, exports, verify, gen, config, dmesg, btf, elfout
       -> kallsyms
       -> input, table
       -> kernel, decompress
@@ -41,8 +41,11 @@ ALLOWED = {
     'verify': ['kernel', 'table'],
     'gen': ['kernel', 'kallsyms'],
     'config': ['input', 'decompress', 'kernel'],
+    'btf': ['kernel', 'table'],
     'dmesg': ['input', 'kernel', 'table'],
-    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'dmesg', 'kallsyms', 'input', 'table'],
+    'elfout': ['kernel', 'table'],
+    'entry': ['source', 'symbolize', 'exports', 'verify', 'gen', 'config', 'dmesg', 'btf', 'elfout', 'kallsyms',
+              'input', 'table'],
 }
 
 

@@ -18,6 +18,8 @@
 #include "core/overflow.h"
 #include "classify.h"
 #include "dump.h"
+#include "kcore.h"
+#include "kernel/elf.h"
 
 enum { DEFAULT_MAX_DEPTH = 16 };
 static const uint64_t DEFAULT_MAX_OUTPUT = KS_DEFAULT_MAX_OUTPUT;
@@ -343,6 +345,43 @@ static struct ksyms_error *read_all(int fd, const char *path, uint64_t cap, uint
 	return NULL;
 }
 
+/* ELF, ET_CORE: a memory dump, or /proc/kcore */
+static bool is_elf_core(const uint8_t *p, size_t len)
+{
+	return len >= 18 && ks_elf_is_elf(span_make(p, len, 0)) && (p[5] == 2 ? p[16] == 0 && p[17] == 4 : p[16] == 4 && p[17] == 0);
+}
+
+/* The kernel image load of a kcore on @fd, as the chain's first layer. */
+static struct ksyms_error *open_kcore(struct ksyms_image *img, int fd, const struct ksyms_open_opts *opts,
+				      const struct ks_stop *stop, struct ksyms_image **ret)
+{
+	struct ks_kcore k = { 0 };
+	struct ksyms_error *err = ks_kcore_read(fd, OPT(opts, max_output, DEFAULT_MAX_OUTPUT), &k);
+
+	if (img->map)
+		munmap(img->map, img->map_len);
+	img->map = NULL;
+	close(fd);
+	if (err) {
+		free(img);
+		return err;
+	}
+	img->copy = k.elf;
+	struct layer *l = add_layer(img);
+	if (!l) {
+		ks_kcore_free(&k);
+		free(img);
+		return &ks_enomem;
+	}
+	l->pub.format = "kcore";
+	snprintf(l->desc, sizeof(l->desc), "%s", k.desc);
+	l->pub.offset = k.offset;
+	l->pub.size = k.size;
+	l->pub.out_size = k.len;
+	l->data = span_make(k.elf, k.len, 0);
+	return open_data(img, k.elf, k.len, opts, stop, ret);
+}
+
 struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts *opts, const struct ks_stop *stop,
 				  struct ksyms_image **ret)
 {
@@ -369,18 +408,24 @@ struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts
 	const void *data = NULL;
 	size_t len = 0;
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((uint64_t)st.st_size > SIZE_MAX) {
-			close(fd);
-			free(img);
-			return ks_error(KSYMS_ERR_TOO_LARGE, "too large to map");
-		}
-		img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (img->map == MAP_FAILED) {
+		bool too_large = (uint64_t)st.st_size > SIZE_MAX;
+		if (!too_large)
+			img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (too_large || img->map == MAP_FAILED) {
 			img->map = NULL;
 		} else {
 			img->map_len = (size_t)st.st_size;
 			data = img->map;
 			len = img->map_len;
+		}
+		/* /proc/kcore: an ELF core of the whole address space that
+		 * cannot be mapped; read only its kernel image load */
+		if ((!data || is_elf_core(data, len)) && ks_kcore_detect(fd, !data))
+			return open_kcore(img, fd, opts, stop, ret);
+		if (too_large) {
+			close(fd);
+			free(img);
+			return ks_error(KSYMS_ERR_TOO_LARGE, "too large to map");
 		}
 	}
 	/* procfs files (/proc/kallsyms) have content but say size 0: read

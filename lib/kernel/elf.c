@@ -118,6 +118,7 @@ bool ks_elf_shdr(const struct ks_elf *e, size_t i, struct ks_elf_shdr *r)
 	r->size = field(e, p, 20, 32, 4, 8);
 	r->link = (uint32_t)field(e, p, 24, 40, 4, 4);
 	r->info = (uint32_t)field(e, p, 28, 44, 4, 4);
+	r->addralign = field(e, p, 32, 48, 4, 8);
 	r->entsize = field(e, p, 36, 56, 4, 8);
 	return true;
 }

@@ -29,7 +29,7 @@ struct ks_elf_phdr {
 struct ks_elf_shdr {
 	const char *name; /* points into the data, NUL-terminated, or "" */
 	uint32_t type;
-	uint64_t flags, addr, offset, size, entsize;
+	uint64_t flags, addr, offset, size, entsize, addralign;
 	uint32_t link, info;
 };
 

@@ -6,7 +6,7 @@ scan did not produce:
 
   gen     kernels made here with `ksyms gen` from tests/data/gen-fixture.map
           (ELF and gzip, 64-bit little-endian and 32-bit big-endian, one with
-          __start_BTF/__stop_BTF, one with an IKCONFIG blob): the symbol
+          a BTF blob (tests/btf/mkbtf.py), one with an IKCONFIG blob): the symbol
           count is the map's line count, the load address the base given to
           gen (the map's _text); beside them files that are no kernel (empty,
           text, random bytes, a kernel cut in half), links to files (followed),
@@ -18,7 +18,8 @@ scan did not produce:
           symbol count is the booted kernel's /proc/kallsyms line count where
           it was captured, and equals `info --json`'s everywhere; the load
           address equals `info --json`'s and System.map's _text (or _start,
-          when the image begins before _text).  Exit 77 without a corpus
+          when the image begins before _text); BTF and IKCONFIG are found
+          where the kernel's config has them.  Exit 77 without a corpus
           (tests/corpus/corpuslib.py).
 
 Both: -j 1 and -j 2 give the same bytes (gen: text and JSON; corpus: JSON); every JSON line
@@ -42,12 +43,14 @@ ksyms, datadir, mode = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, '..', 'corpus'))
 import corpuslib  # noqa: E402
+sys.path.insert(0, os.path.join(here, '..', 'btf'))
+import mkbtf  # noqa: E402
 
 TAP = mode == 'gen'
 n = 0
 fails = 0
 # keys scan shares with info --json, and so must agree on
-SHARED = ['source', 'chain', 'banner', 'arch', 'arch_source', 'bits', 'endian', 'num_syms', 'load_address',
+SHARED = ['source', 'chain', 'btf', 'banner', 'arch', 'arch_source', 'bits', 'endian', 'num_syms', 'load_address',
           'load_address_source', 'addresses_verified', 'verify_note']
 
 
@@ -105,25 +108,27 @@ def walked_order(paths):
 
 
 # ----------------------------------------------------------------------------
-def gen_map(tmp, bits, extra=()):
-    """the fixture (moved to 0xc0000000 for 32 bits), plus @extra lines"""
+def gen_map(tmp, bits, types=None):
+    """the fixture (moved to 0xc0000000 for 32 bits), only the symbols of
+    @types if given"""
     lines = []
     with open(os.path.join(datadir, 'gen-fixture.map')) as f:
         for line in f:
             a, t, name = line.split()
+            if types and t not in types:
+                continue
             a = int(a, 16)
             if bits == 32:
                 a = a - 0xffffffff81000000 + 0xc0000000
             lines.append('%0*x %s %s' % (bits // 4, a, t, name))
-    lines += list(extra)
     p = os.path.join(tmp, 'map-%d-%d' % (bits, len(lines)))
     with open(p, 'w') as f:
         f.write('\n'.join(lines) + '\n')
     return p, len(lines)
 
 
-def gen_kernel(tmp, out, bits, endian, base, banner, extra=()):
-    m, count = gen_map(tmp, bits, extra)
+def gen_kernel(tmp, out, bits, endian, base, banner, types=None):
+    m, count = gen_map(tmp, bits, types)
     rc, _, err = run('gen', '--elf', '--bits', str(bits), '--endian', endian, '--base', hex(base), '--banner', banner,
                      '-f', '-o', out, m)
     if rc:
@@ -143,10 +148,12 @@ def gen_mode():
                                                 'Linux version 6.6.6-scan64 (t@t) #1 SMP'), b64, False, False)
     want[p('boot', 'old', 'vmlinux-32be')] = (gen_kernel(tmp, p('boot', 'old', 'vmlinux-32be'), 32, 'big', b32,
                                                          'Linux version 5.5.5-scan32 (t@t) #1'), b32, False, False)
-    # BTF: the kernel links .BTF between these two (with CONFIG_KALLSYMS_ALL)
-    btf = ['ffffffff81040000 R __start_BTF', 'ffffffff81040800 R __stop_BTF']
+    # BTF (tests/btf/mkbtf.py's blob) in a kernel of text symbols only, as
+    # without CONFIG_KALLSYMS_ALL: no __start_BTF to go by, found by its header
     want[p('firmware', 'Image-btf')] = (gen_kernel(tmp, p('firmware', 'Image-btf'), 64, 'little', b64,
-                                                   'Linux version 6.7.0-btf (t@t) #1', btf), b64, True, False)
+                                                   'Linux version 6.7.0-btf (t@t) #1', 'tT'), b64, True, False)
+    with open(p('firmware', 'Image-btf'), 'ab') as f:
+        f.write(bytes(-f.tell() % 8) + mkbtf.blob())
     # gzip around the 64-bit kernel
     with open(p('boot', 'vmlinux-64'), 'rb') as f:
         k64 = f.read()
@@ -207,7 +214,8 @@ def gen_mode():
         if o['path'] in want:
             syms, base, has_btf, has_cfg = want[o['path']]
             report(o['kernel'] is True and o['error'] is None and o['failed'] is False and o['num_syms'] == syms and
-                   o['load_address'] == '%#x' % base and o['btf'] is has_btf and o['ikconfig'] is has_cfg,
+                   o['load_address'] == '%#x' % base and (o['btf'] is not None) == has_btf and
+                   (not has_btf or o['btf']['types'] == 9) and o['ikconfig'] is has_cfg,
                    'JSON: %s: kernel, %d symbols, load %#x, btf %s, ikconfig %s' % (rel, syms, base, has_btf, has_cfg),
                    o)
             agrees_with_info(o, 'JSON: ' + rel)
@@ -335,6 +343,11 @@ def corpus_mode():
                '%s: load address %s is System.map\'s _text (or _start)' % (k.id, o['load_address']),
                [hex(x) for x in ok if x is not None])
         report(o['addresses_verified'] is True, '%s: addresses verified' % k.id, o.get('verify_note'))
+        btf = 'CONFIG_DEBUG_INFO_BTF=y' in k.config
+        report((o.get('btf') is not None) == btf, '%s: BTF %s, as its config says' % (k.id, 'found' if btf else 'none'),
+               o.get('btf'))
+        cfg = 'CONFIG_IKCONFIG=y' in k.config
+        report(o.get('ikconfig') is cfg, '%s: IKCONFIG %s, as its config says' % (k.id, cfg), o.get('ikconfig'))
         if info:
             report(o['release'] and o['release'] in (info.get('banner') or ''), '%s: release %s from the banner'
                    % (k.id, o['release']))

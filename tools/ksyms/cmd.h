@@ -25,6 +25,8 @@ int cmd_check_map(int argc, char **argv);
 int cmd_addr2sym(int argc, char **argv);
 int cmd_sym2addr(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_elf(int argc, char **argv);
+int cmd_btf(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
@@ -162,6 +164,8 @@ void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(print
 
 /* cmd_info.c: "chain":[{format, offset, size, out_size, description}, ...] (info and scan) */
 void out_json_chain(struct out *o, const struct ksyms_image *img);
+/* cmd_info.c: "btf":{offset, address, size, types, found_by}, or null when @b is NULL (info and scan) */
+void out_json_btf(struct out *o, const struct ksyms_btf_info *b);
 
 /* symfmt.c: symbols as list, addr2sym and sym2addr write them. */
 /* "\tEXPORT_SYMBOL_GPL[\tNAMESPACE]", or nothing for a symbol that is not exported. */

@@ -63,6 +63,29 @@ static void print_exports(struct out *o, const struct ksyms_exports_info *e)
 		   e->gpl, e->with_namespace, e->layout, e->found_by);
 }
 
+/* The kernel's BTF, when ksyms_image_btf() found it (NULL: none, and why in @why). */
+struct btf_found {
+	const struct ksyms_btf_info *b;
+	const char *why;
+};
+
+static void print_btf(struct out *o, const struct btf_found *f, int digits)
+{
+	const struct ksyms_btf_info *b = f->b;
+
+	if (!b) {
+		out_printf(o, "btf:           none: %s\n", f->why);
+		return;
+	}
+	out_printf(o, "btf:           %u types, %llu bytes at offset 0x%llx", b->num_types, (unsigned long long)b->size,
+		   (unsigned long long)b->offset);
+	if (b->has_address) {
+		out_str(o, ", address 0x");
+		out_hex(o, b->address, digits);
+	}
+	out_printf(o, " (found by %s)\n", b->found_by);
+}
+
 /* Whether the addresses are vouched for, and by what. */
 static void print_checks(struct out *o, const struct ksyms_info *i)
 {
@@ -78,7 +101,7 @@ static void print_checks(struct out *o, const struct ksyms_info *i)
 }
 
 static void print_text(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
-		       bool running)
+		       const struct btf_found *btf, bool running)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	int digits = i->word_size == 4 ? 8 : 16;
@@ -106,6 +129,7 @@ static void print_text(struct out *o, const char *path, const struct ksyms_image
 		   name_len_text(i), i->layout.marker_size, i->layout.num_syms_size, i->layout.align);
 	out_printf(o, "symbols:       %llu\n", (unsigned long long)i->num_syms);
 	print_exports(o, ksyms_table_exports(tab));
+	print_btf(o, btf, digits);
 	if (i->base_known) {
 		out_str(o, "load address:  0x");
 		out_hex(o, i->base, digits);
@@ -176,8 +200,26 @@ void out_json_chain(struct out *o, const struct ksyms_image *img)
 	out_char(o, ']');
 }
 
+/* "btf":{offset, address, size, types, found_by}, or null (info and scan) */
+void out_json_btf(struct out *o, const struct ksyms_btf_info *b)
+{
+	out_str(o, "\"btf\":");
+	if (!b) {
+		out_str(o, "null");
+		return;
+	}
+	out_printf(o, "{\"offset\":%llu,\"address\":", (unsigned long long)b->offset);
+	if (b->has_address)
+		json_addr(o, b->address);
+	else
+		out_str(o, "null");
+	out_printf(o, ",\"size\":%llu,\"types\":%u,\"found_by\":", (unsigned long long)b->size, b->num_types);
+	out_json_string(o, b->found_by);
+	out_char(o, '}');
+}
+
 static void print_json(struct out *o, const char *path, const struct ksyms_image *img, const struct ksyms_table *tab,
-		       bool running)
+		       const struct btf_found *btf, bool running)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	const struct ksyms_exports_info *e = ksyms_table_exports(tab);
@@ -201,6 +243,8 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 	}
 	out_char(o, ',');
 	out_json_chain(o, img);
+	out_char(o, ',');
+	out_json_btf(o, btf->b);
 	out_char(o, ',');
 	out_json_member_or_null(o, "banner", i->banner);
 	out_char(o, ',');
@@ -291,9 +335,19 @@ static int info(const char *path, struct input_opts *in, bool json, struct out *
 		free(running);
 		return rc;
 	}
+	/* BTF: only a kernel image has it (a symbol list is only names) */
+	struct ksyms_btf_info b;
+	struct btf_found btf = { NULL, "not a kernel image" };
+	struct ksyms_error *err = NULL;
+	if (ksyms_table_info(tab)->source_kind == KSYMS_SOURCE_KALLSYMS) {
+		err = ksyms_image_btf(img, tab, NULL, &b, NULL);
+		btf.b = err ? NULL : &b;
+		btf.why = err ? ksyms_error_message(err) : NULL;
+	}
 	if (!json && !first)
 		out_char(o, '\n');
-	(json ? print_json : print_text)(o, path ? path : running, img, tab, !path);
+	(json ? print_json : print_text)(o, path ? path : running, img, tab, &btf, !path);
+	ksyms_error_destroy(err);
 	ksyms_table_destroy(tab);
 	ksyms_image_destroy(img);
 	free(running);

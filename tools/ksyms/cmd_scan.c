@@ -294,36 +294,6 @@ static void out_chain_text(struct out *o, const struct ksyms_image *img)
 		out_printf(o, "%s%s", l ? " > " : "", ksyms_image_layer(img, l)->format);
 }
 
-/*
- * BTF: the kernel links .BTF between __start_BTF and __stop_BTF, and
- * kallsyms keeps those two only with CONFIG_KALLSYMS_ALL (data symbols:
- * then 'd', 'b' or 'r' ones are in the table).  1 present, 0 absent,
- * -1 unknown (a table of text symbols only).
- */
-static int btf_present(const struct ksyms_table *tab)
-{
-	bool data = false, start = false, stop = false;
-	uint64_t a = 0, b = 0;
-	struct ksyms_symbol sym;
-
-	for (size_t i = 0; ksyms_table_symbol(tab, i, &sym); i++) {
-		if (sym.type == 'd' || sym.type == 'b' || sym.type == 'r')
-			data = true;
-		if (sym.name[0] != '_' || sym.name[1] != '_')
-			continue;
-		if (strcmp(sym.name, "__start_BTF") == 0) {
-			start = true;
-			a = sym.addr;
-		} else if (strcmp(sym.name, "__stop_BTF") == 0) {
-			stop = true;
-			b = sym.addr;
-		}
-	}
-	if (start && stop)
-		return b > a;
-	return data ? 0 : -1;
-}
-
 /* The embedded .config: 1 present, 0 absent, -1 unknown (no zlib) */
 static int ikconfig_present(const struct ksyms_image *img)
 {
@@ -341,11 +311,14 @@ static int ikconfig_present(const struct ksyms_image *img)
 }
 
 static void print_kernel(const struct scan *s, struct out *o, const struct scan_entry *e,
-			 const struct ksyms_image *img, const struct ksyms_table *tab)
+			 const struct ksyms_image *img, struct ksyms_table *tab)
 {
 	const struct ksyms_info *i = ksyms_table_info(tab);
 	char *release = release_of(i->banner);
-	int btf = btf_present(tab), ikconfig = ikconfig_present(img);
+	struct ksyms_btf_info btf;
+	struct ksyms_error *err = ksyms_image_btf(img, tab, NULL, &btf, NULL);
+	bool has_btf = !err;
+	int ikconfig = ikconfig_present(img);
 	const char *endian = i->byte_order == KSYMS_ENDIAN_BIG ? "big" : "little";
 
 	if (!s->json) {
@@ -360,9 +333,10 @@ static void print_kernel(const struct scan *s, struct out *o, const struct scan_
 			out_str(o, "load unknown, ");
 		out_str(o, i->addresses_verified ? "verified, " : "NOT verified, ");
 		out_chain_text(o, img);
-		out_str(o, btf > 0 ? ", btf" : "");
+		out_str(o, has_btf ? ", btf" : "");
 		out_str(o, ikconfig > 0 ? ", ikconfig" : "");
 		out_char(o, '\n');
+		ksyms_error_destroy(err);
 		free(release);
 		return;
 	}
@@ -385,9 +359,11 @@ static void print_kernel(const struct scan *s, struct out *o, const struct scan_
 	json_str_or_null(o, "load_address_source", i->base_source);
 	out_printf(o, ",\"addresses_verified\":%s", i->addresses_verified ? "true" : "false");
 	json_str_or_null(o, "verify_note", i->verify_note);
-	json_tristate(o, "btf", btf);
+	out_char(o, ',');
+	out_json_btf(o, has_btf ? &btf : NULL);
 	json_tristate(o, "ikconfig", ikconfig);
 	out_str(o, "}\n");
+	ksyms_error_destroy(err);
 	free(release);
 }
 

@@ -25,6 +25,8 @@ static const struct {
 	{ "symbolize", cmd_symbolize, "annotate a kernel log (oops, panic, dmesg) with symbol+offset/size" },
 	{ "gen", cmd_gen, "build kallsyms tables from a System.map into a synthetic image" },
 	{ "extract", cmd_extract, "write the kernel inside an image, decompressed (like extract-vmlinux)" },
+	{ "elf", cmd_elf, "an ELF for gdb, objdump and disassemblers: sections, .symtab, .BTF" },
+	{ "btf", cmd_btf, "the kernel's BTF type information, as /sys/kernel/btf/vmlinux" },
 };
 
 static void usage(FILE *f)
