@@ -310,36 +310,37 @@ static int ikconfig_present(const struct ksyms_image *img)
 	return r;
 }
 
-static void print_kernel(const struct scan *s, struct out *o, const struct scan_entry *e,
-			 const struct ksyms_image *img, struct ksyms_table *tab)
-{
-	const struct ksyms_info *i = ksyms_table_info(tab);
-	char *release = release_of(i->banner);
+/* What scan says of a kernel beyond its table's info. */
+struct extras {
+	char *release;     /* of the banner */
+	bool has_btf;
 	struct ksyms_btf_info btf;
-	struct ksyms_error *err = ksyms_image_btf(img, tab, NULL, &btf, NULL);
-	bool has_btf = !err;
-	int ikconfig = ikconfig_present(img);
-	const char *endian = i->byte_order == KSYMS_ENDIAN_BIG ? "big" : "little";
+	int ikconfig;      /* ikconfig_present() */
+};
 
-	if (!s->json) {
-		out_path(o, e->path, s->width);
-		out_str(o, "kernel ");
-		out_escaped(o, release ? release : "(no banner)", false);
-		out_printf(o, " %s %d-bit %s, %llu symbols, ", i->arch ? i->arch : "unknown-arch", i->word_size * 8,
-			   i->byte_order == KSYMS_ENDIAN_BIG ? "BE" : "LE", (unsigned long long)i->num_syms);
-		if (i->base_known)
-			out_printf(o, "load 0x%llx, ", (unsigned long long)i->base);
-		else
-			out_str(o, "load unknown, ");
-		out_str(o, i->addresses_verified ? "verified, " : "NOT verified, ");
-		out_chain_text(o, img);
-		out_str(o, has_btf ? ", btf" : "");
-		out_str(o, ikconfig > 0 ? ", ikconfig" : "");
-		out_char(o, '\n');
-		ksyms_error_destroy(err);
-		free(release);
-		return;
-	}
+static void print_kernel_text(const struct scan *s, struct out *o, const struct scan_entry *e,
+			      const struct ksyms_image *img, const struct ksyms_info *i, const struct extras *x)
+{
+	out_path(o, e->path, s->width);
+	out_str(o, "kernel ");
+	out_escaped(o, x->release ? x->release : "(no banner)", false);
+	out_printf(o, " %s %d-bit %s, %llu symbols, ", i->arch ? i->arch : "unknown-arch", i->word_size * 8,
+		   i->byte_order == KSYMS_ENDIAN_BIG ? "BE" : "LE", (unsigned long long)i->num_syms);
+	if (i->base_known)
+		out_printf(o, "load 0x%llx, ", (unsigned long long)i->base);
+	else
+		out_str(o, "load unknown, ");
+	out_str(o, i->addresses_verified ? "verified, " : "NOT verified, ");
+	out_chain_text(o, img);
+	out_str(o, x->has_btf ? ", btf" : "");
+	out_str(o, x->ikconfig > 0 ? ", ikconfig" : "");
+	out_char(o, '\n');
+}
+
+/* The members info --json has too are written as it writes them. */
+static void print_kernel_json(struct out *o, const struct scan_entry *e, const struct ksyms_image *img,
+			      const struct ksyms_info *i, const struct extras *x)
+{
 	out_char(o, '{');
 	out_json_member(o, "path", e->path);
 	out_str(o, ",\"kernel\":true,\"error\":null,\"failed\":false,");
@@ -347,11 +348,11 @@ static void print_kernel(const struct scan *s, struct out *o, const struct scan_
 	out_char(o, ',');
 	out_json_chain(o, img);
 	json_str_or_null(o, "banner", i->banner);
-	json_str_or_null(o, "release", release);
+	json_str_or_null(o, "release", x->release);
 	json_str_or_null(o, "arch", i->arch);
 	json_str_or_null(o, "arch_source", i->arch_source);
-	out_printf(o, ",\"bits\":%d,\"endian\":\"%s\",\"num_syms\":%llu,\"load_address\":", i->word_size * 8, endian,
-		   (unsigned long long)i->num_syms);
+	out_printf(o, ",\"bits\":%d,\"endian\":\"%s\",\"num_syms\":%llu,\"load_address\":", i->word_size * 8,
+		   i->byte_order == KSYMS_ENDIAN_BIG ? "big" : "little", (unsigned long long)i->num_syms);
 	if (i->base_known)
 		out_printf(o, "\"0x%llx\"", (unsigned long long)i->base);
 	else
@@ -360,11 +361,25 @@ static void print_kernel(const struct scan *s, struct out *o, const struct scan_
 	out_printf(o, ",\"addresses_verified\":%s", i->addresses_verified ? "true" : "false");
 	json_str_or_null(o, "verify_note", i->verify_note);
 	out_char(o, ',');
-	out_json_btf(o, has_btf ? &btf : NULL);
-	json_tristate(o, "ikconfig", ikconfig);
+	out_json_btf(o, x->has_btf ? &x->btf : NULL);
+	json_tristate(o, "ikconfig", x->ikconfig);
 	out_str(o, "}\n");
+}
+
+static void print_kernel(const struct scan *s, struct out *o, const struct scan_entry *e,
+			 const struct ksyms_image *img, struct ksyms_table *tab)
+{
+	const struct ksyms_info *i = ksyms_table_info(tab);
+	struct extras x = { .release = release_of(i->banner), .ikconfig = ikconfig_present(img) };
+	struct ksyms_error *err = ksyms_image_btf(img, tab, NULL, &x.btf, NULL);
+
+	x.has_btf = !err;
+	if (s->json)
+		print_kernel_json(o, e, img, i, &x);
+	else
+		print_kernel_text(s, o, e, img, i, &x);
 	ksyms_error_destroy(err);
-	free(release);
+	free(x.release);
 }
 
 /* No kernel (or no way to read the file): why, and what was unwrapped. */
