@@ -127,8 +127,9 @@ struct ksyms_open_opts {
 	 * soon as they decode, end well before the output so far does and
 	 * need nothing after it for their addresses (no relocation or vote
 	 * over the whole kernel).  The kernel data is then a prefix of the
-	 * kernel (ksyms_layer.stopped_early says so), and a table read from
-	 * it has no export information.  Not for extract, config or exports.
+	 * kernel (ksyms_layer.stopped_early says so).  A table read from the
+	 * image has no export information, whether it stopped early or not.
+	 * Not for extract, config or exports.
 	 */
 	bool kallsyms_only;
 };

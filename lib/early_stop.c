@@ -78,7 +78,7 @@ static bool kallsyms_complete(void *ctx, struct span out)
 	struct ksyms_find_opts fo = { .sz = sizeof(fo) };
 	struct ksyms_table *t = NULL;
 	struct ks_kernel k;
-	bool enough = false;
+	bool enough = false, relbase_wanted = false;
 
 	if (sc->never || sc->searches >= MAX_SEARCHES || !digit_tokens_seen(sc, out))
 		return false;
@@ -87,8 +87,12 @@ static bool kallsyms_complete(void *ctx, struct span out)
 	struct ksyms_error *err = ks_kernel_classify(out, &k);
 	if (!err) {
 		k.max_output = sc->max_output;
-		err = ks_kallsyms_load(&k, &fo, &t);
+		err = ks_kallsyms_probe(&k, &fo, &t, &relbase_wanted);
 	}
+	/* a relative_base voted on over the whole kernel: no prefix will do
+	 * (found before any vote, which would cost a full decode) */
+	if (relbase_wanted)
+		sc->never = true;
 	if (!err) {
 		const struct ksyms_info *info = ksyms_table_info(t);
 		/* more data will not change how the addresses are found */

@@ -99,10 +99,10 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
 	if (err)
 		return err;
-	/* while the image is mapped: the table keeps its exports (unknown
-	 * if the kernel was decompressed only as far as kallsyms: __ksymtab
-	 * lies after the tables) */
-	err = ks_image_stopped_early(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
+	/* while the image is mapped: the table keeps its exports, unless the
+	 * caller needs only the symbols (kallsyms_only: a third of the work
+	 * of listing a raw image; a prefix would not hold __ksymtab anyway) */
+	err = ks_image_kallsyms_only(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
 	if (!err)
 		err = ks_verify_table(ks_image_kernel(img), t, ks_image_stopped_early(img));
 	if (err) {

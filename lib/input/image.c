@@ -43,6 +43,7 @@ struct ksyms_image {
 	struct ks_kernel kernel;
 	struct span file; /* the input as opened, before any unwrapping */
 	bool stopped_early; /* some layer holds only a prefix (kallsyms_only) */
+	bool kallsyms_only; /* the caller asked for the kallsyms tables only */
 	struct ks_dump *dump; /* a memory dump, or NULL */
 };
 
@@ -291,6 +292,7 @@ static struct ksyms_error *open_data(struct ksyms_image *img, const void *data, 
 	struct ksyms_error *err;
 
 	img->file = span_make(data, len, 0);
+	img->kallsyms_only = OPT(opts, kallsyms_only, false);
 	if (len == 0)
 		err = ks_error_at(0, "empty file");
 	else
@@ -490,6 +492,11 @@ struct span ks_image_file(const struct ksyms_image *img)
 bool ks_image_stopped_early(const struct ksyms_image *img)
 {
 	return img->stopped_early;
+}
+
+bool ks_image_kallsyms_only(const struct ksyms_image *img)
+{
+	return img->kallsyms_only;
 }
 
 const struct ksyms_dump_info *ksyms_image_dump(const struct ksyms_image *img)

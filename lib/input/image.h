@@ -27,6 +27,8 @@ const struct ks_kernel *ks_image_kernel(const struct ksyms_image *img);
 /* Whether a layer was decompressed only as far as the kallsyms tables
  * (ksyms_open_opts.kallsyms_only): the kernel data is a prefix. */
 bool ks_image_stopped_early(const struct ksyms_image *img);
+/* Whether the caller asked for the kallsyms tables only (no exports). */
+bool ks_image_kallsyms_only(const struct ksyms_image *img);
 /* The memory dump the kernel was read from, or NULL (input/dump.h). */
 struct ks_dump *ks_image_dump(const struct ksyms_image *img);
 /* The input as opened, before any container or compression was unwrapped. */

@@ -77,6 +77,10 @@ struct rela_run {
 
 static bool is_relative_info(uint64_t info)
 {
+	/* most words are no small number: one test rejects them (this runs
+	 * on every 8 bytes of the kernel) */
+	if (info > 1027)
+		return false;
 	for (size_t i = 0; i < KS_ARRAY_SIZE(relative_types); i++)
 		if (info == relative_types[i])
 			return true;
@@ -307,22 +311,22 @@ static void buckets_free(struct buckets *b)
 	ks_hashmap_deinit(&b->first);
 }
 
-static bool plausible_constant(const struct ks_ctx *ctx, uint64_t c, uint64_t top, unsigned word)
+static bool plausible_constant(const struct ks_va_tops *tops, uint64_t c, uint64_t top, unsigned word)
 {
 	if (word == 4)
 		return c <= 0xffffffffull && c + top <= 0xffffffffull;
-	return c + top >= c && (c >> 48 == 0 || ks_arch_va_top_ok(ks_ctx_arch(ctx), (uint16_t)(c >> 48)));
+	return c + top >= c && (c >> 48 == 0 || ks_va_tops_has(tops, (uint16_t)(c >> 48)));
 }
 
 /* Cheap filter before any lookup: small integers and (on 64-bit) values
  * without a kernel-looking top are not pointers to the kernel image. */
-static bool pointer_like(const struct ks_ctx *ctx, uint64_t w, unsigned word)
+static bool pointer_like(const struct ks_va_tops *tops, uint64_t w, unsigned word)
 {
 	if (w < 0x10000)
 		return false;
 	if (word == 4)
 		return true;
-	return (w >> 32) == 0 || ((w >> 48) && ks_arch_va_top_ok(ks_ctx_arch(ctx), (uint16_t)(w >> 48)));
+	return (w >> 32) == 0 || ((w >> 48) && ks_va_tops_has(tops, (uint16_t)(w >> 48)));
 }
 
 /* The candidate with the most votes, its count and the runner-up's. */
@@ -356,12 +360,14 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 	size_t stride = nwords / MAX_WORDS + 1;
 	size_t pairs = 0;
 	struct ks_hashmap votes;
+	struct ks_va_tops tops; /* looked up once: this loop reads every word */
 
+	ks_arch_va_tops(ks_ctx_arch(ctx), &tops);
 	if (!ks_hashmap_init(&votes, MAX_CANDIDATES))
 		return false;
 	for (size_t i = 0; i < nwords && pairs < MAX_PAIRS; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, be);
-		if (!pointer_like(ctx, w, word))
+		if (!pointer_like(&tops, w, word))
 			continue;
 		uint32_t *first = ks_hashmap_get(&b->first, w & b->mask);
 		if (!first)
@@ -369,7 +375,7 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 		for (size_t j = *first - 1; j < b->n && (b->vals[j] & b->mask) == (w & b->mask); j++) {
 			pairs++;
 			uint64_t c = w - b->vals[j];
-			if (!plausible_constant(ctx, c, top, word))
+			if (!plausible_constant(&tops, c, top, word))
 				continue;
 			uint32_t *slot = ks_hashmap_slot(&votes, c);
 			if (slot)
@@ -400,7 +406,9 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 	size_t nwords = d.len / word;
 	uint64_t mask = word == 4 ? 0xffffffffull : ~0ull;
 	struct ks_hashmap votes;
+	struct ks_va_tops tops;
 
+	ks_arch_va_tops(ks_ctx_arch(ctx), &tops);
 	if (word != 4 && word != 8)
 		return false;
 	if (!ks_hashmap_init(&votes, SELF_CANDIDATES))
@@ -410,7 +418,7 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 	for (size_t i = 0; i < nwords; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, ctx->be);
 		uint64_t b = (w - i * word) & mask;
-		if ((b & 0xfff) || !pointer_like(ctx, w, word) || !plausible_constant(ctx, b, 0, word))
+		if ((b & 0xfff) || !pointer_like(&tops, w, word) || !plausible_constant(&tops, b, 0, word))
 			continue;
 		uint32_t *slot = ks_hashmap_slot(&votes, b);
 		if (slot)

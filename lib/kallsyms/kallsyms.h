@@ -130,6 +130,9 @@ struct ks_ctx {
 	uint64_t max_pool;  /* bytes the expanded names may take (the kernel's max_output) */
 	bool be;  /* byte order of the candidate being decoded (from token_index) */
 	struct ks_search *search; /* NULL: no limit on the work */
+	/* a probe of a prefix (early stop): set instead of inferring a
+	 * kallsyms_relative_base, which a prefix cannot settle */
+	bool *relbase_wanted;
 };
 
 /* The architecture: the user's, else what the kernel's format says (NULL). */

@@ -391,6 +391,10 @@ static struct ksyms_error *infer_relbase(const struct ks_ctx *ctx, struct ks_fou
 {
 	const char *src = NULL;
 
+	if (ctx->relbase_wanted) {
+		*ctx->relbase_wanted = true;
+		return ks_error(KSYMS_ERR_NOT_FOUND, "kallsyms_relative_base must be inferred from the whole kernel");
+	}
 	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
 	if (!ks_infer_relbase(ctx, f, t->addr, t->type, relbase, &src, &t->addr_src, base))
 		return ks_error_at((int64_t)f->addrs.relbase_off,
@@ -626,8 +630,14 @@ static struct ksyms_table *try_candidate(struct ks_ctx *ctx, struct ks_found *f,
 	return NULL;
 }
 
-struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksyms_find_opts *opts,
-				     struct ksyms_table **ret)
+/* A probe that met a relative_base to infer has its answer: stop looking. */
+static bool probe_answered(const struct ks_ctx *ctx)
+{
+	return ctx->relbase_wanted && *ctx->relbase_wanted;
+}
+
+static struct ksyms_error *load(const struct ks_kernel *k, const struct ksyms_find_opts *opts, bool *relbase_wanted,
+				struct ksyms_table **ret)
 {
 	struct ks_ctx ctx = {
 		.data = k->data,
@@ -646,6 +656,7 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 	struct ks_search search = { .work_left = budget };
 
 	ctx.search = &search;
+	ctx.relbase_wanted = relbase_wanted;
 
 	if (opts) {
 		ctx.log.fn = opts->log;
@@ -656,9 +667,9 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 	 * address check has passed.  The fast path finds real kernels; the
 	 * full scan finds what it misses (tables without digit tokens). */
 	size_t from = 0, pos = 0;
-	while (!best && ks_tokens_by_digits(&ctx, &from, &f.tok))
+	while (!best && !probe_answered(&ctx) && ks_tokens_by_digits(&ctx, &from, &f.tok))
 		best = try_candidate(&ctx, &f, &att);
-	while (!best && ks_tokens_next(&ctx, &pos, &f.tok))
+	while (!best && !probe_answered(&ctx) && ks_tokens_next(&ctx, &pos, &f.tok))
 		best = try_candidate(&ctx, &f, &att);
 	ks_debug(&ctx.log, "kallsyms search: %llu of %llu steps of work used",
 		 (unsigned long long)(budget - search.work_left), (unsigned long long)budget);
@@ -667,4 +678,17 @@ struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksy
 	ksyms_error_destroy(att.err);
 	*ret = best;
 	return NULL;
+}
+
+struct ksyms_error *ks_kallsyms_load(const struct ks_kernel *k, const struct ksyms_find_opts *opts,
+				     struct ksyms_table **ret)
+{
+	return load(k, opts, NULL, ret);
+}
+
+struct ksyms_error *ks_kallsyms_probe(const struct ks_kernel *k, const struct ksyms_find_opts *opts,
+				      struct ksyms_table **ret, bool *ret_relbase_wanted)
+{
+	*ret_relbase_wanted = false;
+	return load(k, opts, ret_relbase_wanted, ret);
 }

@@ -161,24 +161,43 @@ const char *ks_arch_from_name(const char *name)
  * window, CSR_DMW1_BASE); 0x9800/0xa800 on MIPS64 kernels in XKPHYS
  * (Octeon, Loongson 3).  With the architecture unknown, any of them.
  */
-bool ks_arch_va_top_ok(const char *arch, uint16_t top)
+static const struct {
+	const char *arch;
+	uint16_t top[3];
+	uint8_t n;
+} va_tops[] = {
+	{ "x86_64", { 0xffff }, 1 },       { "arm64", { 0xffff }, 1 },      { "riscv64", { 0xffff }, 1 },
+	{ "alpha", { 0xffff }, 1 },        { "powerpc64", { 0xc000 }, 1 },  { "s390x", { 0x0000 }, 1 },
+	{ "sparc64", { 0x0000 }, 1 },      { "parisc64", { 0x0000 }, 1 },   { "ia64", { 0xa000 }, 1 },
+	{ "loongarch64", { 0x9000 }, 1 },  { "mips64", { 0xffff, 0x9800, 0xa800 }, 3 },
+};
+
+void ks_arch_va_tops(const char *arch, struct ks_va_tops *ret)
 {
-	static const struct {
-		const char *arch;
-		uint16_t top[3];
-	} tops[] = {
-		{ "x86_64", { 0xffff } },          { "arm64", { 0xffff } },         { "riscv64", { 0xffff } },
-		{ "alpha", { 0xffff } },           { "powerpc64", { 0xc000 } },     { "s390x", { 0x0000 } },
-		{ "sparc64", { 0x0000 } },         { "parisc64", { 0x0000 } },      { "ia64", { 0xa000 } },
-		{ "loongarch64", { 0x9000 } },     { "mips64", { 0xffff, 0x9800, 0xa800 } },
-	};
 	bool any = false;
 
-	for (size_t i = 0; i < KS_ARRAY_SIZE(tops); i++) {
-		if (arch && strcmp(arch, tops[i].arch) != 0)
+	memset(ret, 0, sizeof(*ret));
+	for (int pass = 0; pass < 2 && !any; pass++) {
+		/* pass 1, no architecture or one this table does not know: any known top */
+		for (size_t i = 0; i < KS_ARRAY_SIZE(va_tops); i++) {
+			if (pass == 0 && (!arch || strcmp(arch, va_tops[i].arch) != 0))
+				continue;
+			for (unsigned j = 0; j < va_tops[i].n; j++)
+				ret->bits[va_tops[i].top[j] >> 6] |= 1ull << (va_tops[i].top[j] & 63);
+			any = true;
+		}
+	}
+}
+
+bool ks_arch_va_top_ok(const char *arch, uint16_t top)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < KS_ARRAY_SIZE(va_tops); i++) {
+		if (arch && strcmp(arch, va_tops[i].arch) != 0)
 			continue;
-		for (size_t j = 0; j < KS_ARRAY_SIZE(tops[i].top); j++)
-			if (tops[i].top[j] == top && (j == 0 || tops[i].top[j]))
+		for (unsigned j = 0; j < va_tops[i].n; j++)
+			if (va_tops[i].top[j] == top)
 				return true;
 		any = true;
 	}

@@ -130,5 +130,15 @@ const char *ks_arch_from_pe_machine(uint16_t machine);
 const char *ks_arch_from_name(const char *name);
 /* Whether a 64-bit kernel of @arch (NULL: any) has virtual addresses with these top 16 bits. */
 bool ks_arch_va_top_ok(const char *arch, uint16_t top);
+/* The same as a set looked up once, for loops over every word of a kernel:
+ * one bit per top (8 KiB), so that a test is a load and a shift. */
+struct ks_va_tops {
+	uint64_t bits[1 << 10];
+};
+void ks_arch_va_tops(const char *arch, struct ks_va_tops *ret);
+static inline bool ks_va_tops_has(const struct ks_va_tops *t, uint16_t top)
+{
+	return t->bits[top >> 6] >> (top & 63) & 1;
+}
 
 #endif

@@ -612,7 +612,7 @@ def open(src: PathOrBytes, *, source: str = 'auto', base: Optional[int] = None, 
     'kallsyms', 'symtab', 'system.map', 'proc'), ``base`` (virtual address of
     the kernel data's first byte), ``arch``, ``bits`` (32/64), ``endian``
     ('little'/'big'), the limits, ``kallsyms_only`` (a compressed kernel is
-    decompressed only as far as its tables; no exports then), and ``log``, a
+    decompressed only as far as its tables; the table has no exports), and ``log``, a
     callable(level, message) for what ``-v`` (``verbose=2``: ``-vv``) prints.
     Use it as a context manager, or call ``close()``."""
     o = _Options(source, base, arch, bits, endian, max_output, max_depth, max_symbols, max_name_len,

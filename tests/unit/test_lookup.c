@@ -160,11 +160,37 @@ static void test_init_data_5_16(void)
 	ksyms_table_destroy(t);
 }
 
+/*
+ * A table of absolute addresses with 1-byte name lengths and no
+ * core_kernel_data says its era by its banner: the half-open ranges came
+ * in v5.16-rc1 ("kallsyms: fix address-checks for kernel related range"),
+ * so 5.15 still resolves _etext itself and 5.16 does not.
+ */
+static void test_bounds_by_banner(void)
+{
+	static const char *const banners[] = { "Linux version 5.15.0-1-amd64 (gcc)", "Linux version 5.16.0-1-amd64 (gcc)",
+					       "Linux version 4.19.0 (gcc)", "Linux version 6.1.0 (gcc)" };
+	static const bool inclusive[] = { true, false, true, false };
+
+	for (size_t i = 0; i < 4; i++) {
+		struct ksyms_table *t = text_only();
+		struct ksyms_match m;
+		t->info.source_kind = KSYMS_SOURCE_KALLSYMS;
+		t->info.layout.addr_mode = KSYMS_ADDR_ABSOLUTE;
+		t->info.layout.name_len_bytes = 1;
+		CHECK(ks_table_set_banner(t, banners[i], strlen(banners[i])));
+		CHECK(ksyms_table_lookup_addr(t, 0x1180, &m) == inclusive[i]); /* _etext itself */
+		CHECK(!ksyms_table_lookup_addr(t, 0x1181, &m));
+		ksyms_table_destroy(t);
+	}
+}
+
 int main(void)
 {
 	test_text_only();
 	test_all_symbols();
 	test_bounds_before_5_16();
 	test_init_data_5_16();
+	test_bounds_by_banner();
 	return tap_done();
 }
