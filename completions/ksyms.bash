@@ -13,7 +13,7 @@ _ksyms()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-v --verbose --version -h --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "info list addr2sym sym2addr config diff check-map dmesg symbolize gen extract elf btf" -- "$cur"))
+			COMPREPLY=($(compgen -W "info scan list addr2sym sym2addr config diff check-map dmesg symbolize gen extract elf btf" -- "$cur"))
 		fi
 		return
 	fi
@@ -22,6 +22,10 @@ _ksyms()
 	info)
 		opts="-j --json -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"
 		args=(-o --output --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
+		;;
+	scan)
+		opts="-j --jobs --json -L --follow -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"
+		args=(-j --jobs -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --max-output --max-depth)
 		;;
 	list)
 		opts="-t --type -s --substring -g --glob --exported --unexported -j --json -o --output --base --arch --bits --endian --source --max-symbols --max-name-len --strict --max-output --max-depth -v --verbose -h --help"

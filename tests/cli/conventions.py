@@ -29,18 +29,19 @@ tmp = tempfile.mkdtemp()
 n = 0
 fails = 0
 
-COMMANDS = ['info', 'list', 'addr2sym', 'sym2addr', 'symbolize', 'diff', 'check-map', 'config', 'extract', 'gen']
+COMMANDS = ['info', 'scan', 'list', 'addr2sym', 'sym2addr', 'symbolize', 'diff', 'check-map', 'config', 'extract', 'gen']
 # the commands that read a kernel and what they share
 INPUT = ['--base', '--arch', '--bits', '--endian', '--source', '--max-symbols', '--max-name-len', '--strict',
          '--max-output', '--max-depth', '--verbose']
 IMAGE_ONLY = ['--max-output', '--max-depth', '--verbose']
-SHARED = {'info': INPUT, 'list': INPUT, 'addr2sym': INPUT, 'sym2addr': INPUT, 'symbolize': INPUT, 'diff': INPUT,
+SHARED = {'info': INPUT, 'scan': INPUT, 'list': INPUT, 'addr2sym': INPUT, 'sym2addr': INPUT, 'symbolize': INPUT, 'diff': INPUT,
           'check-map': INPUT, 'config': IMAGE_ONLY, 'extract': IMAGE_ONLY}
 # a value each option with an argument takes without complaint
 VALUES = {'--base': '0x1000', '--arch': 'x86_64', '--bits': '64', '--endian': 'little', '--source': 'auto',
           '--max-symbols': '100', '--max-name-len': '100', '--max-output': '1G', '--max-depth': '4',
           '--slide': '0', '--runtime-text': '0', '--kallsyms': 'K', '--step': '0', '--layout': '6.4',
-          '--source-a': 'auto', '--source-b': 'auto', '--banner': 'Linux version 1', '--type': 'T'}
+          '--source-a': 'auto', '--source-b': 'auto', '--banner': 'Linux version 1', '--type': 'T',
+          '--jobs': '2'}
 
 
 def d(*parts):

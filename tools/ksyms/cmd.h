@@ -28,6 +28,7 @@ int cmd_config(int argc, char **argv);
 int cmd_elf(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 /* Options every command that reads a kernel accepts. */
 struct input_opts {
@@ -160,6 +161,11 @@ void out_json_member_bytes(struct out *o, const char *key, const char *p, size_t
 /* "key":null when @value is NULL */
 void out_json_member_or_null(struct out *o, const char *key, const char *value);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cmd_info.c: "chain":[{format, offset, size, out_size, description}, ...] (info and scan) */
+void out_json_chain(struct out *o, const struct ksyms_image *img);
+/* cmd_info.c: "btf":{offset, address, size, types, found_by}, or null when @b is NULL (info and scan) */
+void out_json_btf(struct out *o, const struct ksyms_btf_info *b);
 
 /* symfmt.c: symbols as list, addr2sym and sym2addr write them. */
 /* "\tEXPORT_SYMBOL_GPL[\tNAMESPACE]", or nothing for a symbol that is not exported. */

@@ -184,11 +184,26 @@ static void json_addr(struct out *o, uint64_t v)
 	out_printf(o, "\"0x%llx\"", (unsigned long long)v);
 }
 
-static void print_btf_json(struct out *o, const struct btf_found *f)
+void out_json_chain(struct out *o, const struct ksyms_image *img)
 {
-	const struct ksyms_btf_info *b = f->b;
+	out_str(o, "\"chain\":[");
+	for (size_t l = 0; l < ksyms_image_layer_count(img); l++) {
+		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
+		out_str(o, l ? ",{" : "{");
+		json_key(o, "format");
+		out_json_string(o, ly->format);
+		out_printf(o, ",\"offset\":%llu,\"size\":%llu,\"out_size\":%llu,", (unsigned long long)ly->offset,
+			   (unsigned long long)ly->size, (unsigned long long)ly->out_size);
+		out_json_member(o, "description", ly->description);
+		out_char(o, '}');
+	}
+	out_char(o, ']');
+}
 
-	out_str(o, ",\"btf\":");
+/* "btf":{offset, address, size, types, found_by}, or null (info and scan) */
+void out_json_btf(struct out *o, const struct ksyms_btf_info *b)
+{
+	out_str(o, "\"btf\":");
 	if (!b) {
 		out_str(o, "null");
 		return;
@@ -226,19 +241,10 @@ static void print_json(struct out *o, const char *path, const struct ksyms_image
 	} else {
 		out_str(o, "null");
 	}
-	out_str(o, ",\"chain\":[");
-	for (size_t l = 0; l < ksyms_image_layer_count(img); l++) {
-		const struct ksyms_layer *ly = ksyms_image_layer(img, l);
-		out_str(o, l ? ",{" : "{");
-		json_key(o, "format");
-		out_json_string(o, ly->format);
-		out_printf(o, ",\"offset\":%llu,\"size\":%llu,\"out_size\":%llu,", (unsigned long long)ly->offset,
-			   (unsigned long long)ly->size, (unsigned long long)ly->out_size);
-		out_json_member(o, "description", ly->description);
-		out_char(o, '}');
-	}
-	out_char(o, ']');
-	print_btf_json(o, btf);
+	out_char(o, ',');
+	out_json_chain(o, img);
+	out_char(o, ',');
+	out_json_btf(o, btf->b);
 	out_char(o, ',');
 	out_json_member_or_null(o, "banner", i->banner);
 	out_char(o, ',');

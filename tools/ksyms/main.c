@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "info", cmd_info, "where the kallsyms tables are in a kernel image, and their layout" },
+	{ "scan", cmd_scan, "which files under a folder hold a kernel, and what kernel" },
 	{ "list", cmd_list, "print the symbol table like /proc/kallsyms" },
 	{ "addr2sym", cmd_addr2sym, "addresses to symbol+offset/size, as the kernel's %pS prints them" },
 	{ "sym2addr", cmd_sym2addr, "symbol names or patterns to addresses" },
