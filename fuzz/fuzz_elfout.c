@@ -103,9 +103,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		btf_alone(s);
 		return 0;
 	}
-	if (ksyms_image_open_mem(s.p, s.len, &oo, &img))
-		return 0; /* the open's own target covers its errors */
-	struct ksyms_error *err = ksyms_table_from_image(img, NULL, &tab);
+	struct ksyms_error *err = ksyms_image_open_mem(s.p, s.len, &oo, &img);
+	if (err) {
+		ksyms_error_destroy(err); /* the open's own target covers its errors */
+		return 0;
+	}
+	err = ksyms_table_from_image(img, NULL, &tab);
 	if (err) {
 		ksyms_error_destroy(err);
 		tab = NULL;

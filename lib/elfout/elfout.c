@@ -344,8 +344,26 @@ static bool write_raw(struct ks_elfw *w, const struct tail *t, struct sink *o, u
 	       write_tail(w, t, o);
 }
 
+/* A program header whose file bytes run past the end of the input (a
+ * truncated or lying vmlinux) is cut to the bytes that are there, as
+ * input_segments() cut it: the ELF written must not promise bytes it does
+ * not hold. */
+static void clamp_phdr_filesz(const struct ks_elfw *w, uint8_t *ph)
+{
+	uint64_t len = w->k->data.len;
+	uint8_t *off_p = ph + (w->is64 ? 8 : 4), *filesz_p = ph + (w->is64 ? 32 : 16);
+	uint64_t off = w->is64 ? load64(off_p, w->be) : load32(off_p, w->be);
+	uint64_t filesz = w->is64 ? load64(filesz_p, w->be) : load32(filesz_p, w->be);
+
+	if (off > len)
+		set_word(w, filesz_p, 0);
+	else if (filesz > len - off)
+		set_word(w, filesz_p, len - off);
+}
+
 /* The input's program headers with the slide added to their addresses (a
- * segment at 0, x86-64's per-cpu, keeps its offsets). */
+ * segment at 0, x86-64's per-cpu, keeps its offsets) and their file sizes
+ * cut to the input's bytes. */
 static uint8_t *slid_phdrs(const struct ks_elfw *w, const struct ks_elf *e, size_t *ret_len)
 {
 	size_t len = (size_t)e->phnum * e->phentsize;
@@ -359,6 +377,7 @@ static uint8_t *slid_phdrs(const struct ks_elfw *w, const struct ks_elf *e, size
 		uint64_t va = w->is64 ? load64(q, w->be) : load32(q, w->be);
 		if (va)
 			set_word(w, q, (va + w->slide) & w->mask);
+		clamp_phdr_filesz(w, p + i * e->phentsize);
 	}
 	*ret_len = len;
 	return p;
@@ -387,8 +406,10 @@ static struct ksyms_error *write_elf(struct ks_elfw *w, const struct ks_elf *e, 
 	set_ehdr(w, h, F_SHENTSIZE, e->is64 ? 64 : 40);
 	set_ehdr(w, h, F_SHNUM, w->nsecs);
 	set_ehdr(w, h, F_SHSTRNDX, t->sh_shstrtab);
-	/* the program headers lie after the ELF header (ks_elf_parse checked they are in the file) */
-	bool patch_ph = w->slide && e->phnum && e->phoff >= ehsize;
+	/* the program headers lie after the ELF header (ks_elf_parse checked
+	 * they are in the file); they are rewritten for a slide and for file
+	 * sizes that run past the input's end */
+	bool patch_ph = e->phnum && e->phoff >= ehsize;
 	if (patch_ph && !(ph = slid_phdrs(w, e, &phlen)))
 		return &ks_enomem;
 	size_t ph_at = patch_ph ? (size_t)e->phoff : d.len;
