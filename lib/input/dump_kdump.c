@@ -203,11 +203,13 @@ struct ksyms_error *ks_dump_kdump_open(struct ks_dump *d)
 	d->is_kdump = true;
 	d->page_size = bs;
 	d->format = "kdump-compressed";
-	/* QEMU's x86 CPU notes name it; otherwise either tool may have
-	 * written it (QEMU always flattened, makedumpfile with -F) */
+	/* QEMU's CPU notes say the memory came from QEMU, but makedumpfile
+	 * keeps the notes of the core it compresses, so only a flattened file
+	 * (what QEMU 7.2's kdump-* formats write) is surely QEMU's own */
 	if (!d->producer)
-		d->producer = d->cpus ? "QEMU dump-guest-memory" : d->flat ? "QEMU dump-guest-memory or makedumpfile -F"
-									  : "makedumpfile";
+		d->producer = d->cpus ? (d->flat ? "QEMU dump-guest-memory"
+					       : "makedumpfile from a QEMU core, or QEMU's kdump-raw")
+				      : d->flat ? "QEMU dump-guest-memory or makedumpfile -F" : "makedumpfile";
 	return NULL;
 }
 

@@ -58,12 +58,20 @@ static char *format_log(const struct ksyms_dmesg *m, bool caller, bool raw, size
 			int n = 0;
 			if (raw)
 				n += snprintf(pre + n, sizeof(pre) - (size_t)n, "<%u>", (unsigned)(r->facility << 3 | r->level));
-			n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%5llu.%06llu] ",
+			n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%5llu.%06llu]",
 				      (unsigned long long)(r->ts_nsec / 1000000000ull),
 				      (unsigned long long)(r->ts_nsec % 1000000000ull / 1000));
-			if (caller && r->has_caller)
-				n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%c%6u] ",
-					      r->caller_id & 0x80000000u ? 'C' : 'T', r->caller_id & 0x7fffffffu);
+			/* the console's prefix with CONFIG_PRINTK_CALLER (print_caller()
+			 * in kernel/printk/printk.c): "[%6s]" of "T123" right after the
+			 * time, "[    1.234567][  T123] text" */
+			if (caller && r->has_caller) {
+				char id[16];
+				snprintf(id, sizeof(id), "%c%u", r->caller_id & 0x80000000u ? 'C' : 'T',
+					 r->caller_id & 0x7fffffffu);
+				n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%6s]", id);
+			}
+			pre[n++] = ' ';
+			pre[n] = 0;
 			size_t need = b.len + (size_t)n + (size_t)(le - t) + 1;
 			if (need > b.cap) {
 				size_t cap = b.cap ? b.cap * 2 : 1 << 16;
