@@ -32,4 +32,8 @@ void ks_buf_free(struct ks_buf *b);
 /* Grow the array *p (of *cap elements of @elem bytes) to hold at least @need. */
 KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* Advise transparent huge pages under the buffer @p of @bytes when it is
+ * large enough to gain from them (advice only: nothing else changes). */
+void ks_advise_huge(void *p, size_t bytes);
+
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <stdlib.h>
 
+#include "buf.h"
 #include "hashmap.h"
 
 bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
@@ -19,6 +20,10 @@ bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 		ks_hashmap_deinit(m);
 		return false;
 	}
+	/* probed at random: every page is touched early (see ks_advise_huge) */
+	ks_advise_huge(m->keys, cap * sizeof(*m->keys));
+	ks_advise_huge(m->vals, cap * sizeof(*m->vals));
+	ks_advise_huge(m->used, cap);
 	return true;
 }
 

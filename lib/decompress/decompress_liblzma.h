@@ -7,6 +7,8 @@
 
 #include "decompress.h"
 
+/* malloc and free, with huge pages under a large dictionary */
+extern const lzma_allocator ks_liblzma_allocator;
 /* The decoder memory limit for an output cap of @cap bytes. */
 uint64_t ks_liblzma_memlimit(uint64_t cap);
 ks_step_fn ks_liblzma_step;

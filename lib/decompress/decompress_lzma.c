@@ -14,6 +14,7 @@ struct ksyms_error *ks_unlzma(struct span in, uint64_t cap, struct ks_buf *out, 
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 
+	s.allocator = &ks_liblzma_allocator;
 	lzma_ret init = lzma_alone_decoder(&s, ks_liblzma_memlimit(cap));
 	return ks_liblzma_run("lzma", &s, init, in, cap, out, r);
 }
