@@ -384,6 +384,31 @@ static struct ksyms_error *open_kcore(struct ksyms_image *img, int fd, const str
 	return open_data(img, k.elf, k.len, opts, stop, ret);
 }
 
+/*
+ * Map the pages of a kernel-sized file at once: finding the tables reads
+ * most of a raw image and all of a compressed one's payload, and a fault
+ * per 64 KiB cost 15% of `list` on a raw 48 MB arm64 Image on a VM (104 to
+ * 87 ms).  An ELF file is read where its headers point, and a memory dump
+ * in a few places: those are mapped lazily (populating a 46 MB ppc64le
+ * vmlinux made its `list` 10 ms slower).
+ */
+enum { POPULATE_MAX = 256 << 20 };
+
+static int populate_flag(int fd, off_t size)
+{
+#ifdef MAP_POPULATE
+	unsigned char magic[4];
+	if (size > POPULATE_MAX || pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, "\177ELF", 4) == 0)
+		return 0;
+	return MAP_POPULATE;
+#else
+	(void)fd;
+	(void)size;
+	return 0;
+#endif
+}
+
 struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts *opts, const struct ks_stop *stop,
 				  struct ksyms_image **ret)
 {
@@ -412,7 +437,7 @@ struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		bool too_large = (uint64_t)st.st_size > SIZE_MAX;
 		if (!too_large)
-			img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate_flag(fd, st.st_size), fd, 0);
 		if (too_large || img->map == MAP_FAILED) {
 			img->map = NULL;
 		} else {
