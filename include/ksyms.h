@@ -794,15 +794,19 @@ struct ksyms_log_record {
 	const char *text;    /**< NUL-terminated; may hold '\n' for a multi-line record */
 	size_t text_len;
 	size_t text_off_;    /**< private */
+	bool has_time;       /**< false: a line of a pre-3.5 character log_buf, whose text holds the time as
+				  the kernel wrote it ("[    1.234567] ..."); ts_nsec is 0 */
+	bool has_level;      /**< false: such a line did not start with "<level>" */
 };
 
 struct ksyms_dmesg;
 
 /**
- * Read the kernel log buffer of the memory dump @p img (the lockless printk
- * ring buffer of 5.10+): with VMCOREINFO's offsets when the dump has them,
- * else with the layout 5.10-7.x share and `prb` from @p tab (may be NULL),
- * every record checked.  KSYMS_ERR_NOT_FOUND if @p img is not a dump or
+ * Read the kernel log buffer of the memory dump @p img: the lockless printk
+ * ring buffer of 5.10+, the log_buf records of 3.5-5.9, or the character
+ * log_buf before 3.5; with VMCOREINFO's symbols and offsets when the dump
+ * has them, else with the kernels' own layouts and the variables' addresses
+ * from @p tab (may be NULL), every record checked.  KSYMS_ERR_NOT_FOUND if @p img is not a dump or
  * has no log; records that cannot be read are skipped and counted
  * (ksyms_dmesg_partial()).
  */

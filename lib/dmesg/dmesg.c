@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "dmesg.h"
+#include "dmesg_int.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "input/dump.h"
@@ -53,55 +54,8 @@ static const struct layout DEFAULTS = {
 	.info_size = 112, .seq = 0, .ts_nsec = 8, .text_len = 16, .caller_id = 20,
 };
 
-struct ksyms_dmesg {
-	struct ksyms_log_record *recs;
-	size_t count, cap;
-	char *pool;
-	size_t pool_len, pool_cap;
-	size_t skipped;
-	char source[256];
-	char partial[192];
-};
-
-/* Memory as the log reader sees it: the dump, and when the dump stated no
- * virtual addresses, the window at the base the decoder inferred. */
-struct mem {
-	struct ks_dump *d;
-	bool has_base;
-	uint64_t base;
-	struct span window;
-};
-
-static bool rd(struct mem *d, uint64_t va, void *buf, size_t len)
-{
-	const uint8_t *p = d->has_base && va >= d->base && va - d->base <= d->window.len
-				   ? span_at(d->window, (size_t)(va - d->base), len) : NULL;
-	if (p) {
-		memcpy(buf, p, len);
-		return true;
-	}
-	return ks_dump_read_va(d->d, va, buf, len);
-}
-
-static bool rd64(struct mem *d, uint64_t va, bool be, uint64_t *ret)
-{
-	uint8_t b[8];
-
-	if (!rd(d, va, b, 8))
-		return false;
-	*ret = load64(b, be);
-	return true;
-}
-
-static bool rd32(struct mem *d, uint64_t va, bool be, uint32_t *ret)
-{
-	uint8_t b[4];
-
-	if (!rd(d, va, b, 4))
-		return false;
-	*ret = load32(b, be);
-	return true;
-}
+/* ------------------------------------------------------------------------ */
+/* the lockless ring buffer */
 
 /* The VMCOREINFO layout, where every field it names is there. */
 static bool layout_from_vmcoreinfo(const struct ks_vmcoreinfo *v, struct layout *l)
@@ -140,23 +94,6 @@ static bool layout_from_vmcoreinfo(const struct ks_vmcoreinfo *v, struct layout 
 	return l->desc_size >= 24 && l->info_size >= 24 && l->info_size <= 4096 && l->desc_size <= 4096;
 }
 
-static struct ksyms_log_record *add_record(struct ksyms_dmesg *m, const uint8_t *text, size_t len)
-{
-	if (m->count == m->cap && !ks_grow((void **)&m->recs, &m->cap, m->count + 1, sizeof(*m->recs)))
-		return NULL;
-	if (m->pool_len + len + 1 > m->pool_cap &&
-	    !ks_grow((void **)&m->pool, &m->pool_cap, m->pool_len + len + 1, 1))
-		return NULL;
-	memcpy(m->pool + m->pool_len, text, len);
-	m->pool[m->pool_len + len] = 0;
-	struct ksyms_log_record *r = &m->recs[m->count++];
-	memset(r, 0, sizeof(*r));
-	r->text_len = len;
-	r->text_off_ = m->pool_len; /* turned into a pointer once the pool stops moving */
-	m->pool_len += len + 1;
-	return r;
-}
-
 struct ring {
 	uint64_t count, descs, infos, head_id, tail_id;
 	uint64_t size, data;
@@ -183,7 +120,7 @@ static bool block(const struct ring *r, uint64_t begin, uint64_t next, uint64_t 
 }
 
 /* Read the records; how many were readable.  @dry: only count. */
-static size_t read_records(struct mem *dp, const struct ring *r, const struct layout *l, bool be,
+static size_t read_records(struct ks_logmem *dp, const struct ring *r, const struct layout *l, bool be,
 			   struct ksyms_dmesg *m, bool dry, bool *ret_nomem)
 {
 	uint64_t id_mask = r->long_bits == 64 ? ~(3ull << 62) : ~(3ull << 30) & 0xffffffffull;
@@ -202,8 +139,8 @@ static size_t read_records(struct mem *dp, const struct ring *r, const struct la
 		uint64_t id = (r->tail_id + k) & id_mask, idx = id & (r->count - 1), sv, begin, next, seq, ts;
 		uint64_t desc = r->descs + idx * l->desc_size, info = r->infos + idx * l->info_size;
 		uint8_t ib[32];
-		if (!rd64(dp, desc + l->state_var, be, &sv) || !rd64(dp, desc + l->text_blk_lpos + l->blk_begin, be, &begin) ||
-		    !rd64(dp, desc + l->text_blk_lpos + l->blk_next, be, &next)) {
+		if (!ks_logmem_u64(dp, desc + l->state_var, &sv) || !ks_logmem_u64(dp, desc + l->text_blk_lpos + l->blk_begin, &begin) ||
+		    !ks_logmem_u64(dp, desc + l->text_blk_lpos + l->blk_next, &next)) {
 			bad++;
 			continue;
 		}
@@ -213,15 +150,15 @@ static size_t read_records(struct mem *dp, const struct ring *r, const struct la
 		if ((sv & id_mask) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
 			continue;
 		bad++; /* until it reads */
-		if (!rd64(dp, info + l->seq, be, &seq) || !rd64(dp, info + l->ts_nsec, be, &ts))
+		if (!ks_logmem_u64(dp, info + l->seq, &seq) || !ks_logmem_u64(dp, info + l->ts_nsec, &ts))
 			continue;
 		uint16_t tlen;
-		if (!rd(dp, info + l->text_len, ib, 4))
+		if (!ks_logmem_read(dp, info + l->text_len, ib, 4))
 			continue;
 		tlen = load16(ib, be);
 		uint8_t fl = ib[3];
 		uint32_t caller = 0;
-		bool has_caller = rd32(dp, info + l->caller_id, be, &caller);
+		bool has_caller = ks_logmem_u32(dp, info + l->caller_id, &caller);
 		/* the sequence numbers of a ring go up: one that does not is
 		 * a stale slot, or a loop */
 		if ((seq & (r->count - 1)) != idx && (seq % r->count) != idx)
@@ -239,11 +176,11 @@ static size_t read_records(struct mem *dp, const struct ring *r, const struct la
 		last_seq = seq;
 		if (dry)
 			continue;
-		if (tlen && !rd(dp, r->data + boff + 8, text, tlen)) {
+		if (tlen && !ks_logmem_read(dp, r->data + boff + 8, text, tlen)) {
 			bad++;
 			continue;
 		}
-		struct ksyms_log_record *rec = add_record(m, text, tlen);
+		struct ksyms_log_record *rec = ks_dmesg_add(m, text, tlen);
 		if (!rec) {
 			*ret_nomem = true;
 			break;
@@ -251,7 +188,8 @@ static size_t read_records(struct mem *dp, const struct ring *r, const struct la
 		rec->seq = seq;
 		rec->ts_nsec = ts;
 		rec->facility = ib[2];
-		rec->level = fl >> 5;
+		/* flags:5, level:3; a big-endian compiler gives flags the high bits */
+		rec->level = be ? fl & 7 : fl >> 5;
 		rec->has_caller = has_caller;
 		rec->caller_id = caller;
 	}
@@ -261,16 +199,16 @@ static size_t read_records(struct mem *dp, const struct ring *r, const struct la
 	return (size_t)ok;
 }
 
-static bool read_ring(struct mem *dp, uint64_t prb, const struct layout *l, bool be, unsigned long_bits,
+static bool read_ring(struct ks_logmem *dp, uint64_t prb, const struct layout *l, bool be, unsigned long_bits,
 		      struct ring *r)
 {
 	uint32_t cbits, sbits;
 	uint64_t dr = prb + l->desc_ring, tr = prb + l->text_ring;
 
-	if (!rd32(dp, dr + l->count_bits, be, &cbits) || !rd64(dp, dr + l->descs, be, &r->descs) ||
-	    !rd64(dp, dr + l->infos, be, &r->infos) || !rd64(dp, dr + l->head_id, be, &r->head_id) ||
-	    !rd64(dp, dr + l->tail_id, be, &r->tail_id) || !rd32(dp, tr + l->size_bits, be, &sbits) ||
-	    !rd64(dp, tr + l->data, be, &r->data))
+	if (!ks_logmem_u32(dp, dr + l->count_bits, &cbits) || !ks_logmem_u64(dp, dr + l->descs, &r->descs) ||
+	    !ks_logmem_u64(dp, dr + l->infos, &r->infos) || !ks_logmem_u64(dp, dr + l->head_id, &r->head_id) ||
+	    !ks_logmem_u64(dp, dr + l->tail_id, &r->tail_id) || !ks_logmem_u32(dp, tr + l->size_bits, &sbits) ||
+	    !ks_logmem_u64(dp, tr + l->data, &r->data))
 		return false;
 	if (cbits == 0 || cbits > MAX_COUNT_BITS || sbits < 4 || sbits > MAX_SIZE_BITS)
 		return false;
@@ -282,61 +220,26 @@ static bool read_ring(struct mem *dp, uint64_t prb, const struct layout *l, bool
 
 static void finish(struct ksyms_dmesg *m)
 {
-	for (size_t i = 0; i < m->count; i++)
-		m->recs[i].text = m->pool + m->recs[i].text_off_;
+	ks_dmesg_finish(m);
 	if (m->skipped)
 		snprintf(m->partial, sizeof(m->partial),
 			 "%zu records of the ring could not be read (their descriptor, info or text is corrupt or outside the dump)",
 			 m->skipped);
 }
 
-struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct ksyms_table *tab,
-				     struct ksyms_dmesg **ret)
+/* Read the ring buffer that @prb_sym points at, with layout @l (from
+ * VMCOREINFO when @vmci_layout, else the 5.10-7.x defaults, probed). */
+static struct ksyms_error *read_prb(struct ks_logmem *dp, uint64_t prb_sym, struct layout l, bool vmci_layout,
+				    const char *src, struct ksyms_dmesg **ret)
 {
-	struct ks_dump *dump = img ? ks_image_dump(img) : NULL;
-	const struct ks_kernel *k = img ? ks_image_kernel(img) : NULL;
-	struct layout l = DEFAULTS;
-	uint64_t prb_sym = 0, prb;
-	bool be, nomem;
-	size_t pos;
+	uint64_t prb;
+	bool be = dp->be, nomem;
+	unsigned long_bits = dp->long_bits;
 
-	if (!img || !ret)
-		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_dmesg_read");
-	if (!dump)
-		return ks_error(KSYMS_ERR_NOT_FOUND, "not a memory dump: a kernel file holds no log");
-	struct mem mem = { .d = dump, .window = dump->data }, *dp = &mem;
-	if (!dump->va_known && tab && tab->info.base_known) {
-		mem.has_base = true;
-		mem.base = tab->info.base;
-	}
-	be = k->byte_order == KSYMS_ENDIAN_BIG;
-	unsigned long_bits = k->word_size == 4 ? 32 : 64;
-	if (long_bits == 32) {
-		l.descs = 4;
-		l.infos = 8;
-	}
-	const struct ks_vmcoreinfo *v = dump->vmci.text ? &dump->vmci : NULL;
-	const char *src = "the printk ring buffer's layout as 5.10-7.x have it, prb from the kallsyms table";
-	if (v && ks_vmci_symbol(v, "prb", &prb_sym) && layout_from_vmcoreinfo(v, &l))
-		src = "VMCOREINFO (SYMBOL(prb), OFFSET(printk_ringbuffer...), SIZE(printk_info))";
-	else if (tab && ksyms_table_lookup_name((struct ksyms_table *)tab, "prb", &pos)) {
-		struct ksyms_symbol sym;
-		if (ksyms_table_by_name((struct ksyms_table *)tab, pos, &sym, NULL))
-			prb_sym = sym.addr;
-	}
-	if (!prb_sym) {
-		if (v && ks_vmci_symbol(v, "log_buf", &prb_sym))
-			return ks_error(KSYMS_ERR_UNSUPPORTED,
-					"this kernel keeps its log in log_buf records (before 5.10), which this "
-					"version does not read yet");
-		return ks_error(KSYMS_ERR_NOT_FOUND, "no printk ring buffer: neither VMCOREINFO nor the symbol "
-				"table says where prb is");
-	}
-	if (!rd64(dp, prb_sym, be, &prb) || (long_bits == 32 && (prb &= 0xffffffffull, false)))
+	if (!ks_logmem_ulong(dp, prb_sym, &prb))
 		return ks_error(KSYMS_ERR_NOT_FOUND, "prb at 0x%llx is not in the dump's memory",
 				(unsigned long long)prb_sym);
 	struct ring r = { 0 };
-	bool vmci_layout = v && strncmp(src, "VMCOREINFO", 10) == 0;
 	/* prb_desc_ring grew a last_finalized_seq (40 -> 48 bytes) after 5.10 */
 	if (!read_ring(dp, prb, &l, be, long_bits, &r) && !vmci_layout) {
 		l.text_ring = 40;
@@ -382,31 +285,44 @@ struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct
 	return NULL;
 }
 
-size_t ksyms_dmesg_count(const struct ksyms_dmesg *m)
+struct ksyms_error *ksyms_dmesg_read(const struct ksyms_image *img, const struct ksyms_table *tab,
+				     struct ksyms_dmesg **ret)
 {
-	return m ? m->count : 0;
-}
+	struct ks_dump *dump = img ? ks_image_dump(img) : NULL;
+	const struct ks_kernel *k = img ? ks_image_kernel(img) : NULL;
+	struct layout l = DEFAULTS;
+	uint64_t prb_sym = 0;
 
-const struct ksyms_log_record *ksyms_dmesg_record(const struct ksyms_dmesg *m, size_t i)
-{
-	return m && i < m->count ? &m->recs[i] : NULL;
-}
-
-const char *ksyms_dmesg_source(const struct ksyms_dmesg *m)
-{
-	return m ? m->source : NULL;
-}
-
-const char *ksyms_dmesg_partial(const struct ksyms_dmesg *m)
-{
-	return m && m->partial[0] ? m->partial : NULL;
-}
-
-void ksyms_dmesg_destroy(struct ksyms_dmesg *m)
-{
-	if (!m)
-		return;
-	free(m->recs);
-	free(m->pool);
-	free(m);
+	if (!img || !ret)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_dmesg_read");
+	if (!dump)
+		return ks_error(KSYMS_ERR_NOT_FOUND, "not a memory dump: a kernel file holds no log");
+	struct ks_logmem mem = { .d = dump, .window = dump->data };
+	if (!dump->va_known && tab && tab->info.base_known) {
+		mem.has_base = true;
+		mem.base = tab->info.base;
+	}
+	mem.be = k->byte_order == KSYMS_ENDIAN_BIG;
+	mem.long_bits = k->word_size == 4 ? 32 : 64;
+	if (mem.long_bits == 32) {
+		l.descs = 4;
+		l.infos = 8;
+	}
+	const struct ks_vmcoreinfo *v = dump->vmci.text ? &dump->vmci : NULL;
+	/* what VMCOREINFO names first, then the symbol table: prb (5.10+),
+	 * else log_buf (2.6-5.9, which 5.10 still has, pointing at the text ring) */
+	bool vprb = v && ks_vmci_symbol(v, "prb", &prb_sym);
+	struct layout vl = l;
+	if (vprb && layout_from_vmcoreinfo(v, &vl))
+		return read_prb(&mem, prb_sym, vl, true,
+				"VMCOREINFO (SYMBOL(prb), OFFSET(printk_ringbuffer...), SIZE(printk_info))", ret);
+	if (!vprb && v && ks_logbuf_present(v, NULL))
+		return ks_logbuf_read(&mem, v, tab, ret);
+	if (ks_dmesg_symbol(NULL, tab, "prb", &prb_sym) || vprb)
+		return read_prb(&mem, prb_sym, l, false,
+				"the printk ring buffer's layout as 5.10-7.x have it, prb from the kallsyms table", ret);
+	if (ks_logbuf_present(NULL, tab))
+		return ks_logbuf_read(&mem, NULL, tab, ret);
+	return ks_error(KSYMS_ERR_NOT_FOUND, "no kernel log: neither VMCOREINFO nor the symbol table says where "
+			"prb (5.10+) or log_buf (before 5.10) is");
 }

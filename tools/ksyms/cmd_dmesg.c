@@ -43,6 +43,24 @@ static void dmesg_option(void *ctx, int key, const char *arg)
 		a->caller = true;
 }
 
+/* "[    1.234567] ", and with @caller the console's prefix of a kernel
+ * with CONFIG_PRINTK_CALLER (print_caller() in kernel/printk/printk.c):
+ * "[%6s]" of "T123" right after the time, "[    1.234567][  T123] ". */
+static int time_prefix(char *pre, size_t size, const struct ksyms_log_record *r, bool caller)
+{
+	int n = snprintf(pre, size, "[%5llu.%06llu]", (unsigned long long)(r->ts_nsec / 1000000000ull),
+			 (unsigned long long)(r->ts_nsec % 1000000000ull / 1000));
+
+	if (caller && r->has_caller) {
+		char id[16];
+		snprintf(id, sizeof(id), "%c%u", r->caller_id & 0x80000000u ? 'C' : 'T', r->caller_id & 0x7fffffffu);
+		n += snprintf(pre + n, size - (size_t)n, "[%6s]", id);
+	}
+	pre[n++] = ' ';
+	pre[n] = 0;
+	return n;
+}
+
 /* The log as text: each line of a record gets the record's prefix. */
 static char *format_log(const struct ksyms_dmesg *m, bool caller, bool raw, size_t *ret_len)
 {
@@ -56,21 +74,11 @@ static char *format_log(const struct ksyms_dmesg *m, bool caller, bool raw, size
 			const char *le = nl ? nl : end;
 			char pre[64];
 			int n = 0;
-			if (raw)
+			if (raw && r->has_level)
 				n += snprintf(pre + n, sizeof(pre) - (size_t)n, "<%u>", (unsigned)(r->facility << 3 | r->level));
-			n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%5llu.%06llu]",
-				      (unsigned long long)(r->ts_nsec / 1000000000ull),
-				      (unsigned long long)(r->ts_nsec % 1000000000ull / 1000));
-			/* the console's prefix with CONFIG_PRINTK_CALLER (print_caller()
-			 * in kernel/printk/printk.c): "[%6s]" of "T123" right after the
-			 * time, "[    1.234567][  T123] text" */
-			if (caller && r->has_caller) {
-				char id[16];
-				snprintf(id, sizeof(id), "%c%u", r->caller_id & 0x80000000u ? 'C' : 'T',
-					 r->caller_id & 0x7fffffffu);
-				n += snprintf(pre + n, sizeof(pre) - (size_t)n, "[%6s]", id);
-			}
-			pre[n++] = ' ';
+			/* a line of a pre-3.5 character buffer holds its time as text */
+			if (r->has_time)
+				n += time_prefix(pre + n, sizeof(pre) - (size_t)n, r, caller);
 			pre[n] = 0;
 			size_t need = b.len + (size_t)n + (size_t)(le - t) + 1;
 			if (need > b.cap) {
