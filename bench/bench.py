@@ -165,7 +165,9 @@ def print_tables(facts, rows, runs):
 
 
 def lookups(ksyms):
-    exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(ksyms))), 'bench', 'bench-lookups')
+    # ksyms is BUILD/tools/ksyms/ksyms; bench-lookups is BUILD/bench/bench-lookups
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ksyms))))
+    exe = os.path.join(build, 'bench', 'bench-lookups')
     if not os.access(exe, os.X_OK):
         return None
     r = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
