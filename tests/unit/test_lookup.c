@@ -107,6 +107,25 @@ static void test_all_symbols(void)
 	ksyms_table_destroy(t);
 }
 
+/* The last symbol of a module covers [addr, addr + 64 KiB): a symbol list
+ * does not say where the module ends. */
+static void test_module_last_symbol(void)
+{
+	struct ksyms_table *t = ks_table_new();
+	struct ksyms_match m;
+
+	add(t, 0x1000, 'T', "_text", NULL);
+	add(t, 0x1100, 'T', "_stext", NULL);
+	add(t, 0x1200, 'T', "_etext", NULL);
+	add(t, 0x70000000, 't', "mod_a", "mymod");
+	add(t, 0x70000100, 't', "mod_b", "mymod");
+	CHECK(ksyms_table_lookup_addr(t, 0x70000100 + 0xffff, &m));
+	CHECK_STR(m.sym.name, "mod_b");
+	CHECK_EQ_U64(m.offset, 0xffff);
+	CHECK(!ksyms_table_lookup_addr(t, 0x70000100 + 0x10000, &m));
+	ksyms_table_destroy(t);
+}
+
 /* Before 5.16 the kernel's ranges included their end (is_kernel_text(),
  * is_kernel_inittext(), is_kernel() compared <=); core_kernel_data, a
  * function until 5.16, marks a table of that era. */
@@ -189,6 +208,7 @@ int main(void)
 {
 	test_text_only();
 	test_all_symbols();
+	test_module_last_symbol();
 	test_bounds_before_5_16();
 	test_init_data_5_16();
 	test_bounds_by_banner();
