@@ -107,6 +107,25 @@ static void test_all_symbols(void)
 	ksyms_table_destroy(t);
 }
 
+/* Absolute symbols (System.map's sizes, x86-64's per-cpu offsets) never
+ * resolve an address, even one that falls inside the text. */
+static void test_absolute_never_resolves(void)
+{
+	struct ksyms_table *t = ks_table_new();
+	struct ksyms_match m;
+
+	add(t, 0x1000, 'T', "_text", NULL);
+	add(t, 0x1100, 'T', "_stext", NULL);
+	add(t, 0x1150, 'A', "an_absolute", NULL);
+	add(t, 0x1158, 'a', "a_local_absolute", NULL);
+	add(t, 0x1200, 'T', "_etext", NULL);
+	CHECK(ksyms_table_lookup_addr(t, 0x1160, &m));
+	CHECK_STR(m.sym.name, "_stext");
+	CHECK_EQ_U64(m.offset, 0x60);
+	CHECK_EQ_U64(m.size, 0x100);
+	ksyms_table_destroy(t);
+}
+
 /* The last symbol of a module covers [addr, addr + 64 KiB): a symbol list
  * does not say where the module ends. */
 static void test_module_last_symbol(void)
@@ -209,6 +228,7 @@ int main(void)
 	test_text_only();
 	test_all_symbols();
 	test_module_last_symbol();
+	test_absolute_never_resolves();
 	test_bounds_before_5_16();
 	test_init_data_5_16();
 	test_bounds_by_banner();
