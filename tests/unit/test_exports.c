@@ -219,6 +219,40 @@ static void test_layouts(void)
 	}
 }
 
+/* A zero value word (left for a boot-time relocation) is matched by name
+ * only when the table holds that name once: func_20 also names a static
+ * function elsewhere, so neither copy may be called exported. */
+static void test_zero_value_ambiguous(void)
+{
+	static struct fake f;
+	struct ksyms_export x;
+
+	memset(&f, 0, sizeof(f));
+	f.word = 8;
+	f.base = 0xffff800080000000ull;
+	f.l = (struct ks_ksym_layout){ false, 8, 3 };
+	build(&f);
+	put_field(&f, KSYMTAB + 20 * 8 * 3, 0); /* func_20's value word */
+	struct ksyms_table *t = table_for(&f, true);
+	add(t, va(&f, TEXT + 0x10 * NFUNC + 0x20), 't', "func_20");
+	struct ks_kernel k = { .data = span_make(f.buf, sizeof(f.buf), 0), .word_size = 8 };
+	CHECK(ks_exports_read(&k, t) == NULL);
+	CHECK(ksyms_table_exports(t)->known);
+	CHECK_EQ_U64(ksyms_table_exports(t)->not_in_table, 2); /* zz_data_var and func_20 */
+	size_t copies = 0;
+	for (size_t i = 0; i < ksyms_table_count(t); i++) {
+		struct ksyms_symbol s;
+		if (ksyms_table_symbol(t, i, &s) && strcmp(s.name, "func_20") == 0) {
+			copies++;
+			CHECK(ksyms_table_export(t, i, &x) && x.kind == KSYMS_EXPORT_NONE);
+		}
+	}
+	CHECK_EQ_U64(copies, 2);
+	/* func_10, zero too but unique, is still matched */
+	CHECK(ksyms_table_export(t, index_of(t, "func_10"), &x) && x.kind == KSYMS_EXPORT_PLAIN);
+	ksyms_table_destroy(t);
+}
+
 /* What cannot be read says why. */
 static void test_unknown(void)
 {
@@ -251,6 +285,7 @@ static void test_unknown(void)
 int main(void)
 {
 	test_layouts();
+	test_zero_value_ambiguous();
 	test_unknown();
 	return tap_done();
 }
