@@ -253,6 +253,31 @@ static void test_zero_value_ambiguous(void)
 	ksyms_table_destroy(t);
 }
 
+/* Found by scanning, the sections are cut where the names stop being
+ * sorted; an equal name continues a section (5.10 arm64 links the KVM nVHE
+ * copy of EXPORT_SYMBOL(__memcpy) right before the kernel's, both
+ * "__memcpy").  Here __ksymtab entries 3 and 4 are both "func_03". */
+static void test_equal_names_continue(void)
+{
+	static struct fake f;
+	struct ksyms_export x;
+
+	memset(&f, 0, sizeof(f));
+	f.word = 8;
+	f.base = 0xffff800080000000ull;
+	f.l = (struct ks_ksym_layout){ false, 8, 3 };
+	build(&f);
+	put_field(&f, KSYMTAB + 4 * 8 * 3 + 8, va(&f, add_string(&f, "func_03")));
+	struct ksyms_table *t = table_for(&f, false);
+	struct ks_kernel k = { .data = span_make(f.buf, sizeof(f.buf), 0), .word_size = 8 };
+	CHECK(ks_exports_read(&k, t) == NULL);
+	CHECK(ksyms_table_exports(t)->known);
+	CHECK_EQ_U64(ksyms_table_exports(t)->gpl, NFUNC - NPLAIN);
+	CHECK(ksyms_table_export(t, index_of(t, "func_05"), &x) && x.kind == KSYMS_EXPORT_PLAIN);
+	CHECK(ksyms_table_export(t, index_of(t, "func_30"), &x) && x.kind == KSYMS_EXPORT_GPL);
+	ksyms_table_destroy(t);
+}
+
 /* What cannot be read says why. */
 static void test_unknown(void)
 {
@@ -286,6 +311,7 @@ int main(void)
 {
 	test_layouts();
 	test_zero_value_ambiguous();
+	test_equal_names_continue();
 	test_unknown();
 	return tap_done();
 }
