@@ -39,6 +39,35 @@ void ks_advise_huge(void *p, size_t bytes)
 #endif
 }
 
+/*
+ * Map the pages under [@p, @p + @bytes) writable now, in one system call,
+ * for an array about to be written all over (a symbol table's columns, a
+ * hash map's slots).  Each first write to a page otherwise costs a fault:
+ * 1,040 of the 1,780 faults of `ksyms list` on a 210,000-symbol kernel
+ * were the columns, on a virtual machine where a fault costs microseconds.
+ * Advice only (MADV_POPULATE_WRITE is Linux 5.14+; older kernels say
+ * EINVAL and the pages fault in as before).  Small arrays are left alone:
+ * they share pages with malloc's other chunks.
+ */
+enum { PREFAULT_MIN = 64u << 10 };
+
+void ks_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	long page = sysconf(_SC_PAGESIZE);
+	if (bytes < PREFAULT_MIN || page <= 0)
+		return;
+	uintptr_t mask = (uintptr_t)page - 1;
+	uintptr_t start = ((uintptr_t)p + mask) & ~mask; /* whole pages inside only */
+	uintptr_t end = ((uintptr_t)p + bytes) & ~mask;
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
+
 bool ks_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)

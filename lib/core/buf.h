@@ -36,4 +36,8 @@ KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
  * large enough to gain from them (advice only: nothing else changes). */
 void ks_advise_huge(void *p, size_t bytes);
 
+/* Map the pages under an array about to be written all over now, in one
+ * system call instead of a fault per page (advice only). */
+void ks_prefault(void *p, size_t bytes);
+
 #endif

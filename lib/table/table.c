@@ -56,6 +56,11 @@ bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool_bytes)
 
 	if (ckd_add_size(&need, t->count, n) || !grow_arrays(t, need))
 		return false;
+	/* a reservation is for symbols about to be written: all of each column */
+	ks_prefault(t->addr + t->count, n * sizeof(*t->addr));
+	ks_prefault(t->name + t->count, n * sizeof(*t->name));
+	ks_prefault(t->module + t->count, n * sizeof(*t->module));
+	ks_prefault(t->type + t->count, n * sizeof(*t->type));
 	if (ckd_add_size(&need, t->pool_len, pool_bytes) || need > UINT32_MAX)
 		return false;
 	return ks_grow((void **)&t->pool, &t->pool_cap, need, 1);
