@@ -400,10 +400,9 @@ static bool vote(const struct ks_ctx *ctx, const struct buckets *b, unsigned wor
 
 enum { MIN_SELF_VOTES = 16, SELF_MARGIN = 8, SELF_CANDIDATES = 1 << 16, MAX_SELF_WORDS = 1 << 21 };
 
-bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uint64_t *ret)
+bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, size_t lo, size_t hi, uint64_t *ret)
 {
 	struct span d = ctx->data;
-	size_t nwords = d.len / word;
 	uint64_t mask = word == 4 ? 0xffffffffull : ~0ull;
 	struct ks_hashmap votes;
 	struct ks_va_tops tops;
@@ -411,11 +410,15 @@ bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uin
 	ks_arch_va_tops(ks_ctx_arch(ctx), &tops);
 	if (word != 4 && word != 8)
 		return false;
+	hi = KS_MIN(hi, d.len);
+	if (lo >= hi)
+		return false;
+	size_t first = (lo + word - 1) / word, nwords = hi / word;
 	if (!ks_hashmap_init(&votes, SELF_CANDIDATES))
 		return false;
 	/* an odd stride samples every alignment of the list_heads evenly */
-	size_t stride = (nwords / MAX_SELF_WORDS) | 1;
-	for (size_t i = 0; i < nwords; i += stride) {
+	size_t stride = ((nwords - first) / MAX_SELF_WORDS) | 1;
+	for (size_t i = first; i < nwords; i += stride) {
 		uint64_t w = load_word(d.p + i * word, word, ctx->be);
 		uint64_t b = (w - i * word) & mask;
 		if ((b & 0xfff) || !pointer_like(&tops, w, word) || !plausible_constant(&tops, b, 0, word))

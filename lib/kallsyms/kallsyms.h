@@ -226,8 +226,8 @@ bool ks_infer_base_by_rela(const struct ks_ctx *ctx, size_t off, uint64_t *ret);
 bool ks_infer_base_by_pointers(const struct ks_ctx *ctx, const uint64_t *rel, const char *types, size_t n,
 			       unsigned word, uint64_t *ret);
 /* Infer the image base of a raw image from words that hold their own
- * address (empty list_heads). */
-bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, uint64_t *ret);
+ * address (empty list_heads), among those at data offsets [@lo, @hi). */
+bool ks_infer_base_by_self_pointers(const struct ks_ctx *ctx, unsigned word, size_t lo, size_t hi, uint64_t *ret);
 /* Look for an R_*_RELATIVE relocation of the word at data offset @off. */
 bool ks_rela_lookup(const struct ks_ctx *ctx, size_t off, uint64_t *ret_addend, uint64_t *ret_base);
 

@@ -256,6 +256,33 @@ static struct ks_base initial_base(const struct ks_ctx *ctx)
 	return base;
 }
 
+/*
+ * The data offsets [@lo, @hi) of .data (_sdata to _edata), from symbol
+ * addresses that are data offsets, if both lie inside the data and make
+ * a section of at least 64 KiB.  The empty list_heads that hold their own
+ * address live there: on the 7.2 arm64 Image it is 5.4 of 48 MB, and the
+ * self-pointer scan of the whole image was 12% of `ksyms list`.
+ */
+static bool data_section(const struct ksyms_table *t, size_t len, size_t *lo, size_t *hi)
+{
+	uint64_t s = UINT64_MAX, e = UINT64_MAX;
+
+	for (size_t i = 0; i < t->count; i++) {
+		const char *name = t->pool + t->name[i];
+		if (name[0] != '_')
+			continue;
+		if (strcmp(name, "_sdata") == 0)
+			s = t->addr[i];
+		else if (strcmp(name, "_edata") == 0)
+			e = t->addr[i];
+	}
+	if (s >= e || e > len || e - s < (64u << 10))
+		return false;
+	*lo = (size_t)s;
+	*hi = (size_t)e;
+	return true;
+}
+
 /* 7.x place-relative offsets in a raw image: symbol i is at data offset
  * off + 4i + v[i]; the base that turns those into addresses comes from
  * self-pointers, else from pointers to the symbols. */
@@ -263,14 +290,18 @@ static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, s
 				 struct ks_base *base)
 {
 	unsigned words[2] = { f->word_size ? (unsigned)f->word_size : 8, f->word_size ? 0 : 4 };
-
+	size_t lo, hi;
 	uint64_t b;
 
+	/* with the table's own offset as its address, each symbol's address
+	 * is its data offset */
+	ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
+	bool has_data = data_section(t, ctx->data.len, &lo, &hi);
 	for (int i = 0; i < 2 && words[i] && !base->known; i++) {
-		if (ks_infer_base_by_self_pointers(ctx, words[i], &b)) {
+		if ((has_data && ks_infer_base_by_self_pointers(ctx, words[i], lo, hi, &b)) ||
+		    ks_infer_base_by_self_pointers(ctx, words[i], 0, ctx->data.len, &b)) {
 			ks_base_set(base, b, KS_BASE_SRC_SELF, "words in the image that hold their own address");
 		} else {
-			ks_addrs_decode(ctx->data, f, f->addrs.off, 0, t->addr);
 			if (!ks_infer_base_by_pointers(ctx, t->addr, t->type, t->count, words[i], &b))
 				continue;
 			ks_base_set(base, b, KS_BASE_SRC_VOTES, "pointers to symbols in the image");
@@ -323,7 +354,7 @@ static void base_for_raw(const struct ks_ctx *ctx, struct ks_found *f, const str
 		ks_base_set(base, b, KS_BASE_SRC_SYMBOLS, "the kernel's own kallsyms_* symbols");
 	else if (f->addrs.has_relbase && ks_infer_base_by_rela(ctx, f->addrs.relbase_off, &b))
 		ks_base_set(base, b, KS_BASE_SRC_RELA, "the relocation record of kallsyms_relative_base");
-	else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, &b) &&
+	else if (ks_infer_base_by_self_pointers(ctx, (unsigned)f->word_size, 0, ctx->data.len, &b) &&
 		 base_fits_text(t, b, ctx->data.len, mask))
 		ks_base_set(base, b, KS_BASE_SRC_SELF, "words in the image that hold their own address");
 	else if (base_from_image_start(ctx, t, &b))
@@ -356,7 +387,7 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 	if (!ks_offset_to_va(k, base, f->addrs.off, &table_va)) {
 		struct ks_base b = { .known = true, .kind = KS_BASE_SRC_SELF,
 				     .source = "words in the image that hold their own address" };
-		if (!ks_infer_base_by_self_pointers(ctx, 4, &b.base)) {
+		if (!ks_infer_base_by_self_pointers(ctx, 4, 0, ctx->data.len, &b.base)) {
 			f->addrs.mode = f->addrs.abs_mode; /* the only reading that needs no base */
 			return;
 		}
