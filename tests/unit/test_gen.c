@@ -988,6 +988,58 @@ static void test_roundtrips(void)
 	}
 }
 
+/*
+ * A 64-bit table that also reads as 4-byte words, where the known word
+ * size must decide.  Each address repeats its 32-bit half, 4 GiB apart:
+ * (c+k) << 32 | (c+k).  Stored, every half is at most the next, so the
+ * table's tail reads as ascending u32s: a valid 4-byte absolute table,
+ * and (its first u32 below 16 MiB, the next u32 a plausible base) a
+ * 4.6-5.9 relative one.  The top 16 bits, 0x0001, are no architecture's
+ * kernel address, so the 8-byte reading loses the plausible-top points
+ * and the 4-byte relative one wins by structure alone; only the word
+ * size, from the ELF class or the caller, overrules that, and it must
+ * weigh more than the structural points the 4-byte reading gains.
+ */
+static void test_word_size_decides(void)
+{
+	/* over 256 symbols: a second marker says how wide markers are */
+	enum { N = 300, C = 0x10000 };
+	static struct ksyms_gen_symbol s[N];
+	static char names[N][12];
+
+	for (unsigned k = 0; k < N; k++) {
+		snprintf(names[k], sizeof(names[k]), "sym_%u", k);
+		s[k] = (struct ksyms_gen_symbol)SYM((uint64_t)(C + k) << 32 | (C + k), 'T', names[k]);
+	}
+	for (int k = 0; k < 4; k++) {
+		struct variant v = { "2.6", 8, k & 1, k & 2 };
+		KSYMS_OPTS(ksyms_gen_opts, o, .word_size = 8, .filter = false, .base = s[0].addr, .elf = v.elf,
+			   .byte_order = v.be ? KSYMS_ENDIAN_BIG : KSYMS_ENDIAN_LITTLE);
+		KSYMS_OPTS(ksyms_find_opts, find, .word_size = v.elf ? 0 : 8); /* raw: the caller says 64-bit */
+		struct ks_gen_list kept = { 0 };
+		struct ksyms_gen_result r = { 0 };
+		char what[96];
+
+		describe(&v, what, sizeof(what));
+		printf("# word size decides: %s\n", what);
+		CHECK(!ksyms_layout_preset(v.layout, 8, &o.layout));
+		CHECK(!ks_gen_prepare(s, N, &o, &kept) && kept.n == N);
+		CHECK(!ksyms_generate(s, N, &o, &r));
+		/* the fixture is ambiguous: the table's last N u32s ascend */
+		const struct ksyms_table_loc *a = &r.tables[KSYMS_TAB_ADDRESSES];
+		CHECK(a->present && a->size == 8 * N);
+		bool asc = true;
+		for (unsigned i = 1; i < N; i++) {
+			const uint8_t *p = (const uint8_t *)r.data + a->offset + a->size - 4 * (N - i);
+			asc &= load32(p - 4, v.be) <= load32(p, v.be);
+		}
+		CHECK(asc);
+		CHECK(decodes_exactly(&r, &o, &kept, &find));
+		ksyms_free(r.data);
+		free(kept.v);
+	}
+}
+
 int main(void)
 {
 	test_tokens_two_symbols();
@@ -1002,5 +1054,6 @@ int main(void)
 	test_bytes_percpu_pcrel();
 	test_refusals();
 	test_roundtrips();
+	test_word_size_decides();
 	return tap_done();
 }
