@@ -14,6 +14,10 @@ layout, word size, load address and verdict.  TAP output.
                  had a non-zero "relative_base" (the last offset) and won.
                  Its relocation record also gives the load address (bookworm
                  arm64 6.1 reported it unknown).
+  rela-deep      the same with the record of relative_base 4,500 records
+                 into the run, as in a real kernel: the records before it
+                 imply 8-aligned image bases that are not page-aligned, and
+                 must not use up the 4,096 candidates the search tries.
   loongarch      sid loong64 7.2: an EFI zboot whose PE header says
                  loongarch64 around a 7.x kernel at 0x9000000000200000: read
                  as 32-bit with base 0x200000 and exit 0.  Once with the
@@ -119,50 +123,69 @@ R_AARCH64_RELATIVE = 1027
 ARM64_BASE = 0xffff800010000000   # the image's first byte (5.10 arm64's _text)
 
 
-def rela_relbase():
+def rela_relbase(deep=False):
+    """deep: the record of relative_base sits 4,500 records into a run of
+    5,000, behind records whose places imply 8-aligned image bases that are
+    not page-aligned (as in a real kernel, where it follows the records of
+    the text and data before it): only page-aligned bases are candidates, so
+    the search's budget of 4,096 candidates is not spent before it."""
+    tag = 'rela-deep' if deep else 'rela-relbase'
     syms = fixture(ARM64_BASE, 127)
     # an even count: the offsets then end right at relative_base, with no
     # padding between, as in the real kernel
     if len(syms) % 2:
         syms.pop(len(syms) // 2)
-    img = path('rela.img')
+    img = path(tag + '.img')
     run('gen', '--layout', '5.10', '--bits', '64', '--endian', 'little', '-f', '-o', img,
-        write_map(syms, 'rela.map'))
+        write_map(syms, tag + '.map'))
     t = info(img)['tables']
     rb, offs = t['kallsyms_relative_base']['offset'], t['kallsyms_offsets']['offset']
     data = bytearray(open(img, 'rb').read())
     relbase = struct.unpack_from('<Q', data, rb)[0]
     ok(relbase == syms[0][0] and struct.unpack_from('<I', data, rb - 4)[0] != 0,
-       'rela-relbase: the generated image has relative_base %#x and a non-zero last offset before it' % relbase)
+       '%s: the generated image has relative_base %#x and a non-zero last offset before it' % (tag, relbase))
     # what the boot-time relocation fills in is 0 in the image; so is the
     # padding in front of kallsyms_offsets, as in the real 5.10 kernel
     struct.pack_into('<Q', data, rb, 0)
     struct.pack_into('<I', data, offs - 4, 0)
     cover_text(data, syms, ARM64_BASE)
-    # words the relocations fill in: every 16th word of a page of filler
-    # is 0; the RELA run follows (the record of relative_base among them)
+    # words the relocations fill in: every 16th (deep: every 2nd) word of
+    # the filler is 0; the RELA run follows (the record of relative_base
+    # among them)
     data += b'\0' * (-len(data) % 4096)
     targets = len(data)
-    words = bytearray((i * 37 + 11) & 0xff or 1 for i in range(8 * 1024))
+    nwords, every, at = (10400, 2, 4500) if deep else (1024, 16, 40)
+    words = bytearray((i * 37 + 11) & 0xff or 1 for i in range(8 * nwords))
     records = []
-    for k in range(0, 1024, 16):
+    for k in range(0, nwords, every):
+        # deep: no other place is on relative_base's page offset, so every
+        # other record implies a base that is 8-aligned but not page-aligned
+        if deep and (8 * k - rb) % 4096 == 0:
+            continue
         struct.pack_into('<Q', words, 8 * k, 0)
         records.append((ARM64_BASE + targets + 8 * k, syms[k % len(syms)][0]))
-    records.insert(40, (ARM64_BASE + rb, relbase))
+    records.insert(at, (ARM64_BASE + rb, relbase))
+    if deep:
+        ok(at > 4096 and sum((p - rb - ARM64_BASE) % 4096 == 0 for p, a in records) == 1,
+           '%s: %d records, the one of relative_base at %d, the only one on its page offset' % (tag, len(records), at))
     data += words
     for place, addend in records:
         data += struct.pack('<QQQ', place, R_AARCH64_RELATIVE, addend)
     open(img, 'wb').write(data)
 
-    same_listing(img, syms, 'rela-relbase: every symbol at its address (relative_base from its RELA record)')
+    same_listing(img, syms, '%s: every symbol at its address (relative_base from its RELA record)' % tag)
     i = info(img)
     ok(i['relative_base'] == '%#x' % relbase and i['relative_base_inferred'],
-       'rela-relbase: relative_base %s inferred (want %#x)' % (i['relative_base'], relbase))
+       '%s: relative_base %s inferred (want %#x)' % (tag, i['relative_base'], relbase))
     ok(i['tables']['kallsyms_relative_base']['offset'] == rb and i['tables']['kallsyms_offsets']['offset'] == offs,
-       'rela-relbase: the tables where they are, not 4 bytes early')
+       '%s: the tables where they are, not 4 bytes early' % tag)
     ok(i['load_address'] == '%#x' % ARM64_BASE and 'relocation record' in i['load_address_source'],
-       'rela-relbase: load address %s from %s (want %#x from the relocation record)'
-       % (i['load_address'], i['load_address_source'], ARM64_BASE))
+       '%s: load address %s from %s (want %#x from the relocation record)'
+       % (tag, i['load_address'], i['load_address_source'], ARM64_BASE))
+
+
+def rela_deep():
+    rela_relbase(deep=True)
 
 
 # ---------------------------------------------------------------------------
@@ -272,7 +295,7 @@ def warning():
        'warning: info --json says addresses_verified false, with the failed check', json.dumps(i['checks']))
 
 
-for test in (rela_relbase, loongarch, past_the_cap, warning):
+for test in (rela_relbase, rela_deep, loongarch, past_the_cap, warning):
     try:
         test()
     except Exception as e:  # a crash of the harness is a failure, not a skip
