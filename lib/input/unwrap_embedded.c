@@ -243,6 +243,24 @@ static bool try_candidate(struct span in, const struct candidate *c, const struc
 	return false;
 }
 
+/* A kernel's own ELF: it exports symbols (CONFIG_MODULES gives every
+ * kernel that can load a module a __ksymtab_strings section), which no
+ * boot decompressor's ELF (MIPS vmlinuz, PowerPC zImage) does. */
+static bool is_kernel_elf(struct span in)
+{
+	struct ks_elf e;
+	struct ks_elf_shdr sh;
+
+	if (!ks_elf_is_elf(in))
+		return false;
+	struct ksyms_error *err = ks_elf_parse(in, &e);
+	if (err) {
+		ksyms_error_destroy(err);
+		return false;
+	}
+	return ks_elf_section_by_name(&e, "__ksymtab_strings", &sh);
+}
+
 struct ksyms_error *ks_unwrap_embedded(struct span in, const struct ks_unwrap_opts *o, bool *found,
 				       struct ks_unwrapped *ret)
 {
@@ -254,6 +272,10 @@ struct ksyms_error *ks_unwrap_embedded(struct span in, const struct ks_unwrap_op
 	 * itself: scanning its 30-50 MB for stray magics cost a third of
 	 * `ksyms list` on a raw Image */
 	if (ks_kernel_has_image_header(in))
+		return NULL;
+	/* nor is a vmlinux a wrapper: the banner and magic scans of the
+	 * 46 MB ppc64le vmlinux were a quarter of `ksyms list` */
+	if (is_kernel_elf(in))
 		return NULL;
 	bool banner = ks_kernel_banner(in, &banner_at, &len);
 	size_t n = find_candidates(in, banner ? banner_at : in.len, banner, c, KS_ARRAY_SIZE(c));
