@@ -36,6 +36,10 @@ KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
  * large enough to gain from them (advice only: nothing else changes). */
 void ks_advise_huge(void *p, size_t bytes);
 
+/* Arrays of a megabyte or more on huge pages (see buf.c); free() frees them. */
+void *ks_alloc_large(size_t bytes);
+void *ks_calloc_large(size_t n, size_t elem);
+
 /* Map the pages under an array about to be written all over now, in one
  * system call instead of a fault per page (advice only). */
 void ks_prefault(void *p, size_t bytes);

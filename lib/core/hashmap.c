@@ -10,9 +10,9 @@ bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 
 	while (cap < max * 2 && cap < ((size_t)1 << 40))
 		cap *= 2;
-	m->keys = malloc(cap * sizeof(*m->keys));
-	m->vals = malloc(cap * sizeof(*m->vals));
-	m->used = calloc(cap, 1);
+	m->keys = ks_alloc_large(cap * sizeof(*m->keys));
+	m->vals = ks_alloc_large(cap * sizeof(*m->vals));
+	m->used = ks_calloc_large(cap, 1);
 	m->cap = cap;
 	m->count = 0;
 	m->max = max;

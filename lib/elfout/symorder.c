@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "layout.h"
 #include "core/error.h"
 
@@ -50,7 +51,7 @@ struct ksyms_error *ks_symorder_build(struct ks_elfw *w)
 	const struct ksyms_table *t = w->syms;
 	bool sorted = true;
 
-	w->order = malloc((t->count ? t->count : 1) * sizeof(*w->order));
+	w->order = ks_alloc_large((t->count ? t->count : 1) * sizeof(*w->order));
 	if (!w->order)
 		return &ks_enomem;
 	w->norder = 0;

@@ -83,7 +83,7 @@ bool ks_exports_finish(struct ks_exports *x)
 		p[n++] = (struct pair){ e->index, (uint32_t)i };
 	}
 	qsort(p, n, sizeof(*p), cmp_pair);
-	x->by_index = malloc((n ? n : 1) * sizeof(*x->by_index));
+	x->by_index = ks_alloc_large((n ? n : 1) * sizeof(*x->by_index));
 	if (!x->by_index) {
 		free(p);
 		return false;

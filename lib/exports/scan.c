@@ -96,8 +96,8 @@ static bool set_build(const struct ks_ksym_ctx *c, struct addr_set *h)
 	while (cap < c->norder * 2)
 		cap *= 2;
 	h->mask = cap - 1;
-	h->addr = calloc(cap, sizeof(*h->addr));
-	h->pos = malloc(cap * sizeof(*h->pos));
+	h->addr = ks_calloc_large(cap, sizeof(*h->addr));
+	h->pos = ks_alloc_large(cap * sizeof(*h->pos));
 	if (!h->addr || !h->pos)
 		return false;
 	for (size_t p = 0; p < c->norder; p++) {

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "kallsyms.h"
 #include "core/hashmap.h"
 
@@ -263,7 +264,7 @@ static bool is_text_type(char t)
 
 static bool buckets_build(struct buckets *b, const uint64_t *rel, const char *types, size_t n, uint64_t align)
 {
-	struct keyed *k = malloc(n * sizeof(*k));
+	struct keyed *k = ks_alloc_large(n * sizeof(*k));
 	size_t text = 0;
 
 	for (size_t i = 0; types && i < n; i++)
@@ -271,7 +272,7 @@ static bool buckets_build(struct buckets *b, const uint64_t *rel, const char *ty
 	bool only_text = text >= MIN_TEXT_SYMBOLS;
 
 	b->mask = align - 1;
-	b->vals = malloc(n * sizeof(*b->vals));
+	b->vals = ks_alloc_large(n * sizeof(*b->vals));
 	if (!k || !b->vals) {
 		free(k);
 		free(b->vals);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "diff.h"
 #include "core/error.h"
 #include "core/overflow.h"
@@ -189,7 +190,7 @@ static bool collect(struct side *s, bool modules, uint64_t mask, const struct ks
 {
 	const struct ksyms_table *t = s->t;
 
-	s->v = malloc((t->count ? t->count : 1) * sizeof(*s->v));
+	s->v = ks_alloc_large((t->count ? t->count : 1) * sizeof(*s->v));
 	if (!s->v)
 		return false;
 	for (size_t i = 0; i < t->count; i++) {

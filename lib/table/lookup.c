@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "table.h"
 #include "core/error.h"
 
@@ -46,7 +47,7 @@ static int cmp_addr_key(const void *a, const void *b)
 static bool build_addr_index(const struct ksyms_table *t, bool module_syms, size_t *ret_n, uint64_t **ret_addr,
 			     uint32_t **ret_idx)
 {
-	struct addr_key *k = malloc((t->count ? t->count : 1) * sizeof(*k));
+	struct addr_key *k = ks_alloc_large((t->count ? t->count : 1) * sizeof(*k));
 	size_t n = 0;
 	bool sorted = true;
 
@@ -114,13 +115,13 @@ static uint64_t hash_name(const char *s)
 static bool build_name_index(struct ksyms_table *t)
 {
 	struct ks_index *x = &t->idx;
-	struct name_key *k = malloc((t->count ? t->count : 1) * sizeof(*k));
+	struct name_key *k = ks_alloc_large((t->count ? t->count : 1) * sizeof(*k));
 
-	x->by_name = malloc((t->count ? t->count : 1) * sizeof(*x->by_name));
+	x->by_name = ks_alloc_large((t->count ? t->count : 1) * sizeof(*x->by_name));
 	x->name_cap = 16;
 	while (x->name_cap < t->count * 2)
 		x->name_cap *= 2;
-	x->name_slot = calloc(x->name_cap, sizeof(*x->name_slot));
+	x->name_slot = ks_calloc_large(x->name_cap, sizeof(*x->name_slot));
 	if (!k || !x->by_name || !x->name_slot) {
 		free(k);
 		return false;

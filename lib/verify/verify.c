@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "verify.h"
+#include "core/buf.h"
 #include "kernel/vmcoreinfo.h"
 #include "core/compiler.h"
 #include "core/error.h"
@@ -75,7 +76,7 @@ static int cmp_u64(const void *a, const void *b)
  * front, which are data): sort only when it is not. */
 static uint64_t *text_addresses(const struct ksyms_table *t, size_t *ret_n)
 {
-	uint64_t *a = malloc((t->count ? t->count : 1) * sizeof(*a));
+	uint64_t *a = ks_alloc_large((t->count ? t->count : 1) * sizeof(*a));
 	size_t n = 0;
 	bool sorted = true;
 
