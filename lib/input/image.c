@@ -392,21 +392,61 @@ static struct ksyms_error *open_kcore(struct ksyms_image *img, int fd, const str
  * in a few places: those are mapped lazily (populating a 46 MB ppc64le
  * vmlinux made its `list` 10 ms slower).
  */
-enum { POPULATE_MAX = 256 << 20 };
+enum { POPULATE_MAX = 256 << 20, HUGE_PAGE = 2 << 20 };
 
-static int populate_flag(int fd, off_t size)
+static bool want_populate(int fd, off_t size)
 {
-#ifdef MAP_POPULATE
 	unsigned char magic[4];
-	if (size > POPULATE_MAX || pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
-	    memcmp(magic, "\177ELF", 4) == 0)
-		return 0;
-	return MAP_POPULATE;
-#else
-	(void)fd;
-	(void)size;
-	return 0;
+
+	return size <= POPULATE_MAX && pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	       memcmp(magic, "\177ELF", 4) != 0;
+}
+
+/*
+ * A file about to be read all over, mapped at a 2 MiB boundary with huge
+ * pages advised before its pages are populated.  Where the file is not in
+ * the page cache yet, its pages are then read in as 2 MiB folios and
+ * mapped 2 MiB at a time; pages already cached stay as they are.  On this
+ * project's VM (shadow page tables) the first touch of each 4 KiB page of
+ * a mapping costs about 1.7 us however it was populated: a first scan of
+ * the 48 MB 7.2 arm64 Image took 20 ms through small pages and 4.9 ms
+ * through huge ones, a second scan 3.4 ms.  Advice only: without THP for
+ * files, or before Linux 5.14 (no MADV_POPULATE_READ), pages come in as
+ * before, at a fault per 64 KiB.
+ */
+static void *map_populated(int fd, size_t size)
+{
+	void *p = MAP_FAILED;
+#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_READ)
+	size_t span = size + HUGE_PAGE;
+	if (span > size) {
+		uint8_t *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r != MAP_FAILED) {
+			uint8_t *a = (uint8_t *)(((uintptr_t)r + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+			p = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+			if (p == MAP_FAILED) {
+				munmap(r, span);
+			} else {
+				/* the reservation's slack on either side */
+				long pg = sysconf(_SC_PAGESIZE);
+				uintptr_t end = ((uintptr_t)a + size + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+				if (a > r)
+					munmap(r, (size_t)(a - r));
+				if ((uintptr_t)r + span > end)
+					munmap((void *)end, (uintptr_t)r + span - end);
+				(void)madvise(p, size, MADV_HUGEPAGE);
+				(void)madvise(p, size, MADV_POPULATE_READ);
+				return p;
+			}
+		}
+	}
 #endif
+#ifdef MAP_POPULATE
+	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+#else
+	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+#endif
+	return p;
 }
 
 struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts *opts, const struct ks_stop *stop,
@@ -437,7 +477,9 @@ struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		bool too_large = (uint64_t)st.st_size > SIZE_MAX;
 		if (!too_large)
-			img->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate_flag(fd, st.st_size), fd, 0);
+			img->map = want_populate(fd, st.st_size)
+					   ? map_populated(fd, (size_t)st.st_size)
+					   : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (too_large || img->map == MAP_FAILED) {
 			img->map = NULL;
 		} else {
