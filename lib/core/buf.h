@@ -36,7 +36,7 @@ KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
  * large enough to gain from them (advice only: nothing else changes). */
 void ks_advise_huge(void *p, size_t bytes);
 
-/* Arrays of a megabyte or more on huge pages (see buf.c); free() frees them. */
+/* Arrays of 256 KiB or more on huge pages (see buf.c); free() frees them. */
 void *ks_alloc_large(size_t bytes);
 void *ks_calloc_large(size_t n, size_t elem);
 
