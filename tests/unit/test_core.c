@@ -82,11 +82,46 @@ static void test_buf_and_map(void)
 	ks_hashmap_deinit(&m);
 }
 
+/* ks_grow keeps an array's contents as it moves onto huge pages (past
+ * 256 KiB) and grows on; ks_alloc_large gives 2 MiB-aligned memory from
+ * 256 KiB on, which is what makes the huge pages possible. */
+static void test_large_arrays(void)
+{
+	uint32_t *a = NULL;
+	size_t cap = 0, n = 3u << 20 >> 2, bad = 0; /* 3 MiB of uint32_t */
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ks_grow((void **)&a, &cap, i + 1, sizeof(*a)))
+			break;
+		a[i] = (uint32_t)(i * 2654435761u);
+	}
+	CHECK(cap >= n);
+	for (size_t i = 0; i < n && cap >= n; i++)
+		bad += a[i] != (uint32_t)(i * 2654435761u);
+	CHECK(bad == 0);
+	free(a);
+
+	void *p = ks_alloc_large(300u << 10);
+	CHECK(p && ((uintptr_t)p & ((2u << 20) - 1)) == 0);
+	free(p);
+	uint8_t *z = ks_calloc_large(1u << 20, 3);
+	size_t nonzero = 0;
+	for (size_t i = 0; z && i < (3u << 20); i += 4093)
+		nonzero += z[i] != 0;
+	CHECK(z && nonzero == 0);
+	free(z);
+	p = ks_alloc_large(100); /* small: plain malloc */
+	CHECK(p != NULL);
+	free(p);
+	CHECK(ks_calloc_large(SIZE_MAX / 2, 4) == NULL);
+}
+
 int main(void)
 {
 	test_span();
 	test_overflow();
 	test_errors();
 	test_buf_and_map();
+	test_large_arrays();
 	return tap_done();
 }
