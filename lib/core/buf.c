@@ -82,7 +82,7 @@ void ks_prefault(void *p, size_t bytes)
  * array, once.  Freed with free().  ks_grow() moves an array here when it
  * grows past 256 KiB.
  */
-enum { HUGE_PAGE = 2u << 20, LARGE_MIN = 256u << 10 };
+enum { LARGE_MIN = 256u << 10 };
 
 void *ks_alloc_large(size_t bytes)
 {
@@ -90,10 +90,10 @@ void *ks_alloc_large(size_t bytes)
 
 	if (bytes < LARGE_MIN)
 		return malloc(bytes ? bytes : 1);
-	if (ckd_add_size(&r, bytes, HUGE_PAGE - 1))
+	if (ckd_add_size(&r, bytes, KS_HUGE_PAGE - 1))
 		return NULL;
-	r &= ~(size_t)(HUGE_PAGE - 1);
-	void *q = aligned_alloc(HUGE_PAGE, r);
+	r &= ~(size_t)(KS_HUGE_PAGE - 1);
+	void *q = aligned_alloc(KS_HUGE_PAGE, r);
 #ifdef MADV_HUGEPAGE
 	if (q)
 		(void)madvise(q, r, MADV_HUGEPAGE);
@@ -132,17 +132,19 @@ bool ks_grow(void **p, size_t *cap, size_t need, size_t elem)
 	size_t old = *cap * elem; /* cannot overflow: it was allocated */
 	if (bytes >= LARGE_MIN && old < LARGE_MIN) {
 		/* onto huge pages once it is large (ks_alloc_large) */
-		q = ks_alloc_large(bytes);
-		if (q && *p) {
+		q = ks_alloc_large(bytes); /* advised huge already */
+		if (!q)
+			return false;
+		if (*p) {
 			memcpy(q, *p, old);
 			free(*p);
 		}
 	} else {
 		q = realloc(*p, bytes);
+		if (!q)
+			return false;
+		ks_advise_huge(q, bytes);
 	}
-	if (!q)
-		return false;
-	ks_advise_huge(q, bytes);
 	*p = q;
 	*cap = n;
 	return true;

@@ -36,6 +36,10 @@ KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
  * large enough to gain from them (advice only: nothing else changes). */
 void ks_advise_huge(void *p, size_t bytes);
 
+/* The transparent huge page size that alignments here aim at (x86-64 and
+ * arm64 with 4 KiB pages; elsewhere the advice is merely wasted). */
+#define KS_HUGE_PAGE ((size_t)2 << 20)
+
 /* Arrays of 256 KiB or more on huge pages (see buf.c); free() frees them. */
 void *ks_alloc_large(size_t bytes);
 void *ks_calloc_large(size_t n, size_t elem);

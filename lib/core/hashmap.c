@@ -20,11 +20,8 @@ bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 		ks_hashmap_deinit(m);
 		return false;
 	}
-	/* probed at random: every page is touched early (see ks_advise_huge,
-	 * ks_prefault) */
-	ks_advise_huge(m->keys, cap * sizeof(*m->keys));
-	ks_advise_huge(m->vals, cap * sizeof(*m->vals));
-	ks_advise_huge(m->used, cap);
+	/* probed at random: every page is touched early (ks_alloc_large
+	 * put large slot arrays on huge pages; see ks_prefault) */
 	ks_prefault(m->keys, cap * sizeof(*m->keys));
 	ks_prefault(m->vals, cap * sizeof(*m->vals));
 	ks_prefault(m->used, cap);

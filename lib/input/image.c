@@ -15,6 +15,7 @@
 #include "image.h"
 #include "unwrap.h"
 #include "core/error.h"
+#include "core/buf.h"
 #include "core/overflow.h"
 #include "classify.h"
 #include "dump.h"
@@ -392,7 +393,7 @@ static struct ksyms_error *open_kcore(struct ksyms_image *img, int fd, const str
  * in a few places: those are mapped lazily (populating a 46 MB ppc64le
  * vmlinux made its `list` 10 ms slower).
  */
-enum { POPULATE_MAX = 256 << 20, HUGE_PAGE = 2 << 20 };
+enum { POPULATE_MAX = 256 << 20 };
 
 static bool want_populate(int fd, off_t size)
 {
@@ -423,11 +424,11 @@ static void *map_populated(int fd, size_t size)
 {
 	void *p = MAP_FAILED;
 #if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_READ)
-	size_t span = size + HUGE_PAGE;
+	size_t span = size + KS_HUGE_PAGE;
 	if (span > size) {
 		uint8_t *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (r != MAP_FAILED) {
-			uint8_t *a = (uint8_t *)(((uintptr_t)r + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+			uint8_t *a = (uint8_t *)(((uintptr_t)r + KS_HUGE_PAGE - 1) & ~(uintptr_t)(KS_HUGE_PAGE - 1));
 			p = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
 			if (p == MAP_FAILED) {
 				munmap(r, span);
