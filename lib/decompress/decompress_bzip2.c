@@ -4,7 +4,7 @@
 #include "decompress.h"
 
 #ifdef HAVE_BZIP2
-#include <bzlib.h>
+#include "codec_libs.h"
 
 #include "core/compiler.h"
 #include "core/error.h"
@@ -12,9 +12,15 @@
 /* libbz2 counts in unsigned int: feed at most 1 GiB per call. */
 static const size_t BZ_MAX_STEP = 1u << 30;
 
+struct bz_state {
+	const struct ks_bzip2_api *bz;
+	bz_stream b;
+};
+
 static enum ks_step bz_step(void *state, struct ks_step_io *io)
 {
-	bz_stream *b = state;
+	struct bz_state *s = state;
+	bz_stream *b = &s->b;
 	unsigned in_len = (unsigned)KS_MIN(io->in_len, BZ_MAX_STEP);
 	unsigned out_len = (unsigned)KS_MIN(io->out_len, BZ_MAX_STEP);
 
@@ -22,7 +28,7 @@ static enum ks_step bz_step(void *state, struct ks_step_io *io)
 	b->avail_in = in_len;
 	b->next_out = (char *)io->out;
 	b->avail_out = out_len;
-	int rc = BZ2_bzDecompress(b);
+	int rc = s->bz->decompress(b);
 	io->in_used = in_len - b->avail_in;
 	io->out_made = out_len - b->avail_out;
 	switch (rc) {
@@ -46,15 +52,17 @@ static enum ks_step bz_step(void *state, struct ks_step_io *io)
 
 struct ksyms_error *ks_bunzip2(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	bz_stream b = { 0 };
+	struct bz_state s = { ks_bzip2(), { 0 } };
 
-	int rc = BZ2_bzDecompressInit(&b, 0, 0);
+	if (!s.bz)
+		return ks_lib_error(KS_LIB_BZIP2, "bzip2 data");
+	int rc = s.bz->decompressInit(&s.b, 0, 0);
 	if (rc == BZ_MEM_ERROR)
 		return &ks_enomem;
 	if (rc != BZ_OK)
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "cannot initialise the libbz2 decoder");
-	struct ksyms_error *err = ks_stream_run("bzip2", bz_step, &b, in, cap, out, r);
-	BZ2_bzDecompressEnd(&b);
+	struct ksyms_error *err = ks_stream_run("bzip2", bz_step, &s, in, cap, out, r);
+	s.bz->decompressEnd(&s.b);
 	return err;
 }
 #endif

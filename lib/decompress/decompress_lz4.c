@@ -10,8 +10,7 @@
 #include "decompress.h"
 
 #ifdef HAVE_LZ4
-#include <lz4.h>
-#include <lz4frame.h>
+#include "codec_libs.h"
 
 #include "core/compiler.h"
 #include "core/error.h"
@@ -20,15 +19,21 @@
  * that the driver's position says where the bad data is. */
 static const size_t LZ4F_STEP = 64 << 10;
 
+struct lz4f_state {
+	const struct ks_lz4_api *lz;
+	LZ4F_dctx *d;
+};
+
 static enum ks_step lz4f_step(void *state, struct ks_step_io *io)
 {
+	const struct lz4f_state *s = state;
 	size_t dst = io->out_len, src = KS_MIN(io->in_len, LZ4F_STEP);
 
-	size_t rc = LZ4F_decompress(state, io->out, &dst, io->in, &src, NULL);
+	size_t rc = s->lz->decompress(s->d, io->out, &dst, io->in, &src, NULL);
 	io->in_used = src;
 	io->out_made = dst;
-	if (LZ4F_isError(rc)) {
-		io->why = LZ4F_getErrorName(rc);
+	if (s->lz->isError(rc)) {
+		io->why = s->lz->getErrorName(rc);
 		return KS_STEP_CORRUPT;
 	}
 	return rc == 0 ? KS_STEP_END : KS_STEP_MORE;
@@ -36,12 +41,14 @@ static enum ks_step lz4f_step(void *state, struct ks_step_io *io)
 
 struct ksyms_error *ks_unlz4(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	LZ4F_dctx *d;
+	struct lz4f_state s = { ks_lz4(), NULL };
 
-	if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
+	if (!s.lz)
+		return ks_lib_error(KS_LIB_LZ4, "lz4 data");
+	if (s.lz->isError(s.lz->createDecompressionContext(&s.d, LZ4F_VERSION)))
 		return &ks_enomem;
-	struct ksyms_error *err = ks_stream_run("lz4", lz4f_step, d, in, cap, out, r);
-	LZ4F_freeDecompressionContext(d);
+	struct ksyms_error *err = ks_stream_run("lz4", lz4f_step, &s, in, cap, out, r);
+	s.lz->freeDecompressionContext(s.d);
 	return err;
 }
 
@@ -71,18 +78,22 @@ static const char LZ4L[] = "lz4 (legacy)";
  * block (8 MiB) past the cap, and the output is cut back to one byte over
  * it, as the streaming codecs leave it.
  */
-static int legacy_block(const uint8_t *src, size_t len, bool cut, uint8_t *dst)
+static int legacy_block(const struct ks_lz4_api *lz, const uint8_t *src, size_t len, bool cut, uint8_t *dst)
 {
 	if (!cut)
-		return LZ4_decompress_safe((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK);
-	return LZ4_decompress_safe_partial((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK,
+		return lz->decompress_safe((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK);
+	return lz->decompress_safe_partial((const char *)src, (char *)dst, (int)len, KS_LZ4_LEGACY_BLOCK,
 					   KS_LZ4_LEGACY_BLOCK);
 }
 
 struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
+	const struct ks_lz4_api *lz = ks_lz4();
 	size_t start = out->len, pos = 4; /* after the magic */
 	uint32_t size;
+
+	if (!lz)
+		return ks_lib_error(KS_LIB_LZ4, "lz4 (legacy) data");
 
 	/* the framing is ours to parse: nothing below checks the magic */
 	if (!span_eq(in, 0, "\x02\x21\x4c\x18", 4))
@@ -94,7 +105,7 @@ struct ksyms_error *ks_unlz4_legacy(struct span in, uint64_t cap, struct ks_buf 
 		bool cut = avail < size;
 		if (!ks_buf_reserve(out, KS_LZ4_LEGACY_BLOCK))
 			return &ks_enomem;
-		int n = legacy_block(span_at(in, pos + 4, avail), avail, cut, out->p + out->len);
+		int n = legacy_block(lz, span_at(in, pos + 4, avail), avail, cut, out->p + out->len);
 		if (n < 0 && !cut)
 			return ks_decomp_corrupt(LZ4L, in, pos + 4, "bad LZ4 block");
 		out->len += n > 0 ? (size_t)n : 0;

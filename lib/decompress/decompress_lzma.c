@@ -12,10 +12,6 @@
 
 struct ksyms_error *ks_unlzma(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	lzma_stream s = LZMA_STREAM_INIT;
-
-	s.allocator = &ks_liblzma_allocator;
-	lzma_ret init = lzma_alone_decoder(&s, ks_liblzma_memlimit(cap));
-	return ks_liblzma_run("lzma", &s, init, in, cap, out, r);
+	return ks_liblzma_run("lzma", false, in, cap, out, r);
 }
 #endif

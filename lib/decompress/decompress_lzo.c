@@ -9,7 +9,7 @@
 #include "decompress.h"
 
 #ifdef HAVE_LZO
-#include <lzo/lzo1x.h>
+#include "codec_libs.h"
 
 #include <string.h>
 
@@ -38,6 +38,7 @@ enum {
 static const char LZO[] = "lzo";
 
 struct lzop {
+	const struct ks_lzo_api *lzo;
 	struct span in;
 	size_t pos;     /* the reader's position */
 	bool short_in;  /* the input ended inside the header */
@@ -97,7 +98,7 @@ static bool header_checksum_ok(struct lzop *z, size_t from)
 
 	if (!p || !rd32(z, &want))
 		return false;
-	return want == (z->flags & F_H_CRC32 ? lzo_crc32(0, p, len) : lzo_adler32(1, p, len));
+	return want == (z->flags & F_H_CRC32 ? z->lzo->crc32(0, p, len) : z->lzo->adler32(1, p, len));
 }
 
 /* Parse the header; on success z->pos is at the first block. */
@@ -172,7 +173,7 @@ static struct ksyms_error *decode_block(struct lzop *z, const struct block *b, s
 		n = b->avail;
 		memcpy(dst, b->src, n);
 	} else {
-		int rc = lzo1x_decompress_safe(b->src, b->avail, dst, &n, NULL);
+		int rc = z->lzo->decompress_safe(b->src, b->avail, dst, &n, NULL);
 		if (rc == LZO_E_INPUT_OVERRUN && b->avail < b->src_len) {
 			out->len += n;
 			return NULL;
@@ -180,8 +181,8 @@ static struct ksyms_error *decode_block(struct lzop *z, const struct block *b, s
 		if (rc != LZO_E_OK || n != b->dst_len)
 			return ks_decomp_corrupt(LZO, z->in, at, "bad LZO1X block");
 	}
-	if (b->avail == b->src_len && (((z->flags & F_ADLER32_D) && lzo_adler32(1, dst, n) != b->d_adler) ||
-				       ((z->flags & F_CRC32_D) && lzo_crc32(0, dst, n) != b->d_crc)))
+	if (b->avail == b->src_len && (((z->flags & F_ADLER32_D) && z->lzo->adler32(1, dst, n) != b->d_adler) ||
+				       ((z->flags & F_CRC32_D) && z->lzo->crc32(0, dst, n) != b->d_crc)))
 		return ks_decomp_corrupt(LZO, z->in, at, "block checksum mismatch");
 	out->len += n;
 	return NULL;
@@ -189,13 +190,13 @@ static struct ksyms_error *decode_block(struct lzop *z, const struct block *b, s
 
 struct ksyms_error *ks_unlzo(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	struct lzop z = { .in = in };
+	struct lzop z = { .lzo = ks_lzo(), .in = in };
 	struct block b;
 	size_t start = out->len;
 	struct ksyms_error *err = NULL;
 
-	if (lzo_init() != LZO_E_OK)
-		return ks_error(KSYMS_ERR_UNSUPPORTED, "liblzo2 failed its self-check");
+	if (!z.lzo) /* loaded and lzo_init() run, or why not */
+		return ks_lib_error(KS_LIB_LZO, "lzo data");
 	/* the framing is ours to parse: nothing below checks the magic */
 	if (!span_eq(in, 0, "\x89LZO\0\r\n\x1a\n", MAGIC_LEN))
 		return ks_decomp_corrupt(LZO, in, 0, "no lzop magic");

@@ -7,111 +7,44 @@
  * page: a block that expands to more than @out_len bytes is corrupt, and
  * no library is ever given room for more.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "decompress.h"
 #include "core/error.h"
 
-#ifdef HAVE_ZLIB
-#include <zlib.h>
-#endif
-#ifdef HAVE_LZO
-#include <lzo/lzo1x.h>
-#endif
-#ifdef HAVE_SNAPPY
-#include <dlfcn.h>
-#include <pthread.h>
-#include <snappy-c.h>
-#endif
-#ifdef HAVE_ZSTD
-#include <zstd.h>
-#endif
+#include "codec_libs.h"
 
 static const struct {
 	const char *name, *package;
+	enum ks_lib lib;
 } page_codecs[] = {
-	[KS_PAGE_ZLIB] = { "zlib", "zlib1g-dev" },
-	[KS_PAGE_LZO] = { "lzo", "liblzo2-dev" },
-	[KS_PAGE_SNAPPY] = { "snappy", "libsnappy-dev" },
-	[KS_PAGE_ZSTD] = { "zstd", "libzstd-dev" },
+	[KS_PAGE_ZLIB] = { "zlib", "zlib1g-dev", KS_LIB_ZLIB },
+	[KS_PAGE_LZO] = { "lzo", "liblzo2-dev", KS_LIB_LZO },
+	[KS_PAGE_SNAPPY] = { "snappy", "libsnappy-dev", KS_LIB_SNAPPY },
+	[KS_PAGE_ZSTD] = { "zstd", "libzstd-dev", KS_LIB_ZSTD },
 };
-
-#ifdef HAVE_SNAPPY
-/*
- * libsnappy is loaded on the first snappy page rather than linked: it is
- * C++, and linking it made every run load libstdc++, libm and libgcc_s
- * (3 ms of a 5 ms start-up, measured with `ksyms --version`) for a codec
- * that only makedumpfile -p and QEMU -s dumps use.  The two entry points
- * are looked up once per process and never change after: shared by every
- * image, safe from any thread.
- */
-struct snappy_api {
-	snappy_status (*length)(const char *in, size_t in_len, size_t *ret);
-	snappy_status (*uncompress)(const char *in, size_t in_len, char *out, size_t *out_len);
-};
-static struct snappy_api snappy_api;
-static pthread_once_t snappy_once = PTHREAD_ONCE_INIT;
-
-static void load_snappy(void)
-{
-	void *h = dlopen(KS_SNAPPY_SONAME, RTLD_NOW | RTLD_LOCAL);
-	struct snappy_api api;
-
-	if (!h)
-		return;
-	*(void **)&api.length = dlsym(h, "snappy_uncompressed_length");
-	*(void **)&api.uncompress = dlsym(h, "snappy_uncompress");
-	if (api.length && api.uncompress)
-		snappy_api = api;
-	else
-		dlclose(h);
-}
-
-static const struct snappy_api *snappy(void)
-{
-	pthread_once(&snappy_once, load_snappy);
-	return snappy_api.uncompress ? &snappy_api : NULL;
-}
-#endif
 
 const char *ks_page_codec_name(enum ks_page_codec c)
 {
 	return c < KS_PAGE_CODEC_COUNT ? page_codecs[c].name : "?";
 }
 
+/* Built in and loaded (loading it now if need be). */
 bool ks_page_codec_available(enum ks_page_codec c)
 {
-	switch (c) {
-#ifdef HAVE_ZLIB
-	case KS_PAGE_ZLIB:
-		return true;
-#endif
-#ifdef HAVE_LZO
-	case KS_PAGE_LZO:
-		return true;
-#endif
-#ifdef HAVE_SNAPPY
-	case KS_PAGE_SNAPPY:
-		return snappy() != NULL;
-#endif
-#ifdef HAVE_ZSTD
-	case KS_PAGE_ZSTD:
-		return true;
-#endif
-	default:
-		return false;
-	}
+	return c < KS_PAGE_CODEC_COUNT && ks_lib_api(page_codecs[c].lib) != NULL;
 }
 
 struct ksyms_error *ks_page_unsupported(enum ks_page_codec c)
 {
 	if (c >= KS_PAGE_CODEC_COUNT)
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "a page compressed with an unknown method");
-#ifdef HAVE_SNAPPY
-	if (c == KS_PAGE_SNAPPY)
-		return ks_error(KSYMS_ERR_UNSUPPORTED,
-				"snappy-compressed pages, but %s cannot be loaded (install libsnappy1v5)", KS_SNAPPY_SONAME);
-#endif
+	if (ks_lib_built(page_codecs[c].lib)) {
+		char what[64];
+		snprintf(what, sizeof(what), "%s-compressed pages", page_codecs[c].name);
+		return ks_lib_error(page_codecs[c].lib, what);
+	}
 	return ks_error(KSYMS_ERR_UNSUPPORTED, "%s-compressed pages, but %s support is not built in (install %s and rebuild)",
 			page_codecs[c].name, page_codecs[c].name, page_codecs[c].package);
 }
@@ -125,8 +58,9 @@ bool ks_decompress_page(enum ks_page_codec c, struct span in, uint8_t *out, size
 	switch (c) {
 #ifdef HAVE_ZLIB
 	case KS_PAGE_ZLIB: {
+		const struct ks_zlib_api *zl = ks_zlib();
 		uLongf dl = (uLongf)out_len;
-		if (uncompress(out, &dl, in.p, (uLong)in.len) != Z_OK)
+		if (!zl || zl->uncompress(out, &dl, in.p, (uLong)in.len) != Z_OK)
 			return false;
 		n = (size_t)dl;
 		break;
@@ -134,14 +68,9 @@ bool ks_decompress_page(enum ks_page_codec c, struct span in, uint8_t *out, size
 #endif
 #ifdef HAVE_LZO
 	case KS_PAGE_LZO: {
-		static bool ready;
+		const struct ks_lzo_api *lzo = ks_lzo(); /* lzo_init() has run */
 		lzo_uint dl = (lzo_uint)out_len;
-		if (!ready) {
-			if (lzo_init() != LZO_E_OK)
-				return false;
-			ready = true;
-		}
-		if (lzo1x_decompress_safe(in.p, (lzo_uint)in.len, out, &dl, NULL) != LZO_E_OK)
+		if (!lzo || lzo->decompress_safe(in.p, (lzo_uint)in.len, out, &dl, NULL) != LZO_E_OK)
 			return false;
 		n = (size_t)dl;
 		break;
@@ -149,9 +78,9 @@ bool ks_decompress_page(enum ks_page_codec c, struct span in, uint8_t *out, size
 #endif
 #ifdef HAVE_SNAPPY
 	case KS_PAGE_SNAPPY: {
-		const struct snappy_api *api = snappy();
+		const struct ks_snappy_api *api = ks_snappy();
 		size_t want;
-		if (!api || api->length((const char *)in.p, in.len, &want) != SNAPPY_OK || want > out_len)
+		if (!api || api->uncompressed_length((const char *)in.p, in.len, &want) != SNAPPY_OK || want > out_len)
 			return false;
 		n = out_len;
 		if (api->uncompress((const char *)in.p, in.len, (char *)out, &n) != SNAPPY_OK)
@@ -161,8 +90,9 @@ bool ks_decompress_page(enum ks_page_codec c, struct span in, uint8_t *out, size
 #endif
 #ifdef HAVE_ZSTD
 	case KS_PAGE_ZSTD: {
-		size_t r = ZSTD_decompress(out, out_len, in.p, in.len);
-		if (ZSTD_isError(r))
+		const struct ks_zstd_api *zs = ks_zstd();
+		size_t r = zs ? zs->decompress(out, out_len, in.p, in.len) : 0;
+		if (!zs || zs->isError(r))
 			return false;
 		n = r;
 		break;

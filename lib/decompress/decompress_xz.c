@@ -7,8 +7,7 @@
 #include "decompress.h"
 
 #ifdef HAVE_LZMA
-#include <lzma.h>
-
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/buf.h"
@@ -38,9 +37,10 @@ static void huge_free(void *opaque, void *p)
 	free(p);
 }
 
-const lzma_allocator ks_liblzma_allocator = { huge_alloc, huge_free, NULL };
+static const lzma_allocator ks_liblzma_allocator = { huge_alloc, huge_free, NULL };
 
-uint64_t ks_liblzma_memlimit(uint64_t cap)
+/* The decoder memory limit for an output cap of @cap bytes. */
+static uint64_t ks_liblzma_memlimit(uint64_t cap)
 {
 	/* The dictionary is never usefully larger than the output; the kernel
 	 * uses 32 MiB (xz) or 64 MiB (lzma -9), so small caps still get room. */
@@ -49,15 +49,21 @@ uint64_t ks_liblzma_memlimit(uint64_t cap)
 	return cap > UINT64_MAX - slack ? UINT64_MAX : cap + slack;
 }
 
-enum ks_step ks_liblzma_step(void *state, struct ks_step_io *io)
+struct lzma_state {
+	const struct ks_lzma_api *lz;
+	lzma_stream s;
+};
+
+static enum ks_step liblzma_step(void *state, struct ks_step_io *io)
 {
-	lzma_stream *s = state;
+	struct lzma_state *st = state;
+	lzma_stream *s = &st->s;
 
 	s->next_in = io->in;
 	s->avail_in = io->in_len;
 	s->next_out = io->out;
 	s->avail_out = io->out_len;
-	lzma_ret rc = lzma_code(s, LZMA_RUN);
+	lzma_ret rc = st->lz->code(s, LZMA_RUN);
 	io->in_used = io->in_len - s->avail_in;
 	io->out_made = io->out_len - s->avail_out;
 	switch (rc) {
@@ -86,28 +92,34 @@ enum ks_step ks_liblzma_step(void *state, struct ks_step_io *io)
 	}
 }
 
-struct ksyms_error *ks_liblzma_run(const char *codec, lzma_stream *s, lzma_ret init, struct span in, uint64_t cap,
-				   struct ks_buf *out, struct ks_decomp_result *r)
+struct ksyms_error *ks_liblzma_run(const char *codec, bool xz, struct span in, uint64_t cap, struct ks_buf *out,
+				   struct ks_decomp_result *r)
 {
+	struct lzma_state st = { ks_lzma(), LZMA_STREAM_INIT };
 	struct ksyms_error *err;
 
+	if (!st.lz)
+		{
+		char what[32];
+		snprintf(what, sizeof(what), "%s data", codec);
+		return ks_lib_error(KS_LIB_LZMA, what);
+	}
+	st.s.allocator = &ks_liblzma_allocator;
+	/* no LZMA_CONCATENATED: stop after the first stream, ignoring what follows */
+	lzma_ret init = xz ? st.lz->stream_decoder(&st.s, ks_liblzma_memlimit(cap), 0)
+			   : st.lz->alone_decoder(&st.s, ks_liblzma_memlimit(cap));
 	if (init == LZMA_MEM_ERROR)
 		err = &ks_enomem;
 	else if (init != LZMA_OK)
 		err = ks_error(KSYMS_ERR_UNSUPPORTED, "cannot initialise the liblzma %s decoder", codec);
 	else
-		err = ks_stream_run(codec, ks_liblzma_step, s, in, cap, out, r);
-	lzma_end(s);
+		err = ks_stream_run(codec, liblzma_step, &st, in, cap, out, r);
+	st.lz->end(&st.s);
 	return err;
 }
 
 struct ksyms_error *ks_unxz(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	lzma_stream s = LZMA_STREAM_INIT;
-
-	s.allocator = &ks_liblzma_allocator;
-	/* no LZMA_CONCATENATED: stop after the first stream, ignoring what follows */
-	lzma_ret init = lzma_stream_decoder(&s, ks_liblzma_memlimit(cap), 0);
-	return ks_liblzma_run("xz", &s, init, in, cap, out, r);
+	return ks_liblzma_run("xz", true, in, cap, out, r);
 }
 #endif

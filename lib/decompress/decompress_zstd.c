@@ -22,8 +22,7 @@
 
 #ifdef HAVE_ZSTD
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer: only the parameter's number */
-#include <zstd.h>
-#include <zstd_errors.h>
+#include "codec_libs.h"
 
 #include "core/compiler.h"
 #include "core/error.h"
@@ -45,6 +44,7 @@ static int window_log_for_cap(uint64_t cap)
 static const size_t ZSTD_STEP = 128 << 10;
 
 struct zstd_state {
+	const struct ks_zstd_api *zs;
 	ZSTD_DCtx *d;
 	bool out_of_room; /* in place: the stream wanted more than the room */
 };
@@ -56,17 +56,17 @@ static enum ks_step zstd_step(void *state, struct ks_step_io *io)
 	/* the same buffer every step when decoding in place, as libzstd checks */
 	ZSTD_outBuffer ob = { io->out - io->made, io->made + io->out_len, io->made };
 
-	size_t rc = ZSTD_decompressStream(z->d, &ob, &ib);
+	size_t rc = z->zs->decompressStream(z->d, &ob, &ib);
 	io->in_used = ib.pos;
 	io->out_made = ob.pos - io->made;
-	if (!ZSTD_isError(rc)) {
+	if (!z->zs->isError(rc)) {
 		if (rc != 0)
 			return KS_STEP_MORE;
 		z->out_of_room = ob.pos == ob.size; /* the room holds one byte past the cap */
 		return KS_STEP_END;
 	}
-	io->why = ZSTD_getErrorName(rc);
-	switch (ZSTD_getErrorCode(rc)) {
+	io->why = z->zs->getErrorName(rc);
+	switch (z->zs->getErrorCode(rc)) {
 	case ZSTD_error_memory_allocation:
 		return KS_STEP_NOMEM;
 	case ZSTD_error_frameParameter_windowTooLarge:
@@ -102,7 +102,7 @@ static uint64_t first_room(size_t in_len, uint64_t cap)
 static bool reserve_room(struct zstd_state *z, struct ks_buf *out, uint64_t room)
 {
 	return room <= SIZE_MAX - out->len && ks_buf_reserve_exact(out, (size_t)room) &&
-	       !ZSTD_isError(ZSTD_DCtx_setParameter(z->d, ZSTD_d_stableOutBuffer, 1));
+	       !z->zs->isError(z->zs->DCtx_setParameter(z->d, ZSTD_d_stableOutBuffer, 1));
 }
 
 static struct ksyms_error *decode_in_place(struct zstd_state *z, struct span in, uint64_t cap, struct ks_buf *out,
@@ -120,7 +120,7 @@ static struct ksyms_error *decode_in_place(struct zstd_state *z, struct span in,
 		out->len = start;
 		r->consumed = 0;
 		r->truncated = r->stopped = false;
-		ZSTD_DCtx_reset(z->d, ZSTD_reset_session_only);
+		z->zs->DCtx_reset(z->d, ZSTD_reset_session_only);
 		if (!reserve_room(z, out, room))
 			return &ks_enomem;
 	}
@@ -128,15 +128,17 @@ static struct ksyms_error *decode_in_place(struct zstd_state *z, struct span in,
 
 struct ksyms_error *ks_unzstd(struct span in, uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r)
 {
-	struct zstd_state z = { ZSTD_createDCtx(), false };
+	struct zstd_state z = { ks_zstd(), NULL, false };
 
-	if (!z.d)
+	if (!z.zs)
+		return ks_lib_error(KS_LIB_ZSTD, "zstd data");
+	if (!(z.d = z.zs->createDCtx()))
 		return &ks_enomem;
 	struct ksyms_error *err;
 	int window_log = window_log_for_cap(cap);
 	uint64_t room = first_room(in.len, cap);
 
-	if (ZSTD_isError(ZSTD_DCtx_setParameter(z.d, ZSTD_d_windowLogMax, window_log))) {
+	if (z.zs->isError(z.zs->DCtx_setParameter(z.d, ZSTD_d_windowLogMax, window_log))) {
 		err = ks_error(KSYMS_ERR_UNSUPPORTED, "this libzstd does not accept 2^%d-byte windows",
 			       window_log);
 	} else if (cap < SIZE_MAX && reserve_room(&z, out, room)) { /* cap + 1 below must not wrap */
@@ -145,7 +147,7 @@ struct ksyms_error *ks_unzstd(struct span in, uint64_t cap, struct ks_buf *out, 
 	} else {
 		err = ks_stream_run("zstd", zstd_step, &z, in, cap, out, r);
 	}
-	ZSTD_freeDCtx(z.d);
+	z.zs->freeDCtx(z.d);
 	return err;
 }
 #endif

@@ -184,6 +184,11 @@ static bool worth_reporting(const struct verdict *v, const struct candidate *c, 
 {
 	if (c->weak)
 		return false;
+	/* a stream whose codec could not run (not built in, its library
+	 * not installed) was never looked at: what fails after it may be
+	 * chance magic inside it, and no other failure is as actionable */
+	if (v->err && v->err->code == KSYMS_ERR_UNSUPPORTED)
+		return false;
 	/* past the cap says more than any other failure */
 	if (err->code == KSYMS_ERR_TOO_LARGE)
 		return !v->err || v->err->code != KSYMS_ERR_TOO_LARGE;

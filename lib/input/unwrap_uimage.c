@@ -18,7 +18,7 @@
 #include <string.h>
 
 #ifdef HAVE_ZLIB
-#include <zlib.h>
+#include "decompress/codec_libs.h"
 #endif
 
 #include "kernel/kernel.h"
@@ -84,15 +84,20 @@ static void uimage_read(struct span in, struct uimage *h)
 static void uimage_crc_note(struct span in, struct span data, const struct uimage *h, char *note, size_t cap)
 {
 #ifdef HAVE_ZLIB
+	const struct ks_zlib_api *zl = ks_zlib();
+	if (!zl) {
+		snprintf(note, cap, ", CRCs not checked (zlib did not load)");
+		return;
+	}
 	uint8_t hdr[UI_HEADER_SIZE];
 	memcpy(hdr, span_at(in, 0, UI_HEADER_SIZE), UI_HEADER_SIZE);
 	memset(hdr + UI_HCRC, 0, 4);
-	bool hok = crc32(0, hdr, UI_HEADER_SIZE) == h->hcrc;
-	uLong d = crc32(0, NULL, 0);
+	bool hok = zl->crc32(0, hdr, UI_HEADER_SIZE) == h->hcrc;
+	uLong d = zl->crc32(0, NULL, 0);
 	/* crc32() takes a 32-bit length: feed large data in pieces */
 	for (size_t done = 0; done < data.len;) {
 		size_t n = KS_MIN(data.len - done, (size_t)1 << 30);
-		d = crc32(d, span_at(data, done, n), (uInt)n);
+		d = zl->crc32(d, span_at(data, done, n), (uInt)n);
 		done += n;
 	}
 	bool dok = d == h->dcrc;

@@ -8,11 +8,15 @@
 #    fake self-decompressing image;
 #  - hostile streams (past the cap, bombs, truncated, corrupt): one line on
 #    stderr, exit 1, nothing on stdout.
+#  - a codec library that is not installed (dlopen() made to fail by the
+#    HIDE_LIBS shim): that codec fails with one line naming the library and
+#    its package; raw images need no codec library at all.
 # TAP output.
-#   codecs.sh KSYMS DATADIR
+#   codecs.sh KSYMS DATADIR HIDE_LIBS
 set -u
 ksyms=$1
 data=$2
+hide_libs=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -202,6 +206,44 @@ if "$ksyms" list --max-output 2G "$tmp/gen.zst-long31" >"$tmp/listed" 2>"$tmp/er
 else
 	not_ok "zstd --long=31 with --max-output 2G: list gives the generator's input"
 fi
+
+# Codec libraries are opened on first use: without one, its codec fails
+# cleanly, the others and raw images still work.  (ASan wants its runtime
+# first among the preloaded libraries; this shim does not care.)
+all_libs="libz.so.1 liblzma.so.5 libzstd.so.1 liblz4.so.1 libbz2.so.1.0 liblzo2.so.2 libsnappy.so.1"
+without() {
+	libs=$1
+	shift
+	LD_PRELOAD="$hide_libs${LD_PRELOAD:+ $LD_PRELOAD}" KSYMS_TEST_HIDE_LIBS="$libs" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0" "$@"
+}
+if without "$all_libs" "$ksyms" list "$tmp/gen-raw" >"$tmp/listed" 2>"$tmp/err" &&
+	cmp -s "$tmp/listed" "$data/gen-fixture.map"; then
+	ok "no codec library installed: a raw image lists"
+else
+	not_ok "no codec library installed: a raw image lists"
+fi
+for c in $codecs; do
+	case $c in
+	gzip) so=libz.so.1 pkg=zlib1g ;;
+	xz | lzma) so=liblzma.so.5 pkg=liblzma5 ;;
+	bzip2) so=libbz2.so.1.0 pkg=libbz2-1.0 ;;
+	lzo) so=liblzo2.so.2 pkg=liblzo2-2 ;;
+	lz4 | lz4-legacy) so=liblz4.so.1 pkg=liblz4-1 ;;
+	zstd) so=libzstd.so.1 pkg=libzstd1 ;;
+	esac
+	"$ksyms" list "$tmp/gen.$c" 2>&1 >/dev/null | grep -q "support is not built in" && continue
+	expect_fail "$c without $so" "but $so cannot be loaded (install $pkg)" without "$so" "$ksyms" list "$tmp/gen.$c"
+	expect_fail "$c without $so, inside a self-decompressing image" "but $so cannot be loaded (install $pkg)" \
+		without "$so" "$ksyms" list "$tmp/gen.$c.embedded"
+	others=$(echo "$all_libs" | sed "s/$so//")
+	if without "$others" "$ksyms" list "$tmp/gen.$c" >"$tmp/listed" 2>"$tmp/err" &&
+		cmp -s "$tmp/listed" "$data/gen-fixture.map"; then
+		ok "$c with only $so installed: list gives the generator's input"
+	else
+		not_ok "$c with only $so installed"
+	fi
+done
 
 # extract: --step, stdout, refusing to overwrite
 "$ksyms" extract --step 0 -o - "$tmp/gzip.embedded" >"$tmp/x" 2>"$tmp/err" && cmp -s "$tmp/x" "$tmp/sample" &&
