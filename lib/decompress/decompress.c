@@ -198,6 +198,30 @@ bool ks_codec_detect(struct span in, size_t off, enum ks_codec *ret)
 	return false;
 }
 
+/*
+ * The room reserved before the first byte, for every codec: 16 bytes per
+ * input byte (kernels expand 3 to 9 times), at least 8 MiB, at most the
+ * cap (zstd asks for the same room, to decode in place).  Grown step by
+ * step instead, the buffer was moved by realloc's mremap to addresses of
+ * another 2 MiB alignment, which splits its huge pages into 4 KiB ones,
+ * and every later pass over the kernel paid for it in TLB misses: the
+ * relocation scan of the 6.1 s390x kernel took 10 ms there against 3 ms
+ * in a file mapping.  Address space only: pages become resident as they
+ * are written.  Where it cannot be had (a small address space), the
+ * buffer grows as before.
+ */
+enum { FIRST_ROOM_PER_INPUT_BYTE = 16, FIRST_ROOM_MIN = 8 << 20 };
+
+static void reserve_first_room(struct span in, uint64_t cap, struct ks_buf *out)
+{
+	uint64_t room = (uint64_t)in.len * FIRST_ROOM_PER_INPUT_BYTE;
+
+	room = KS_MAX(room, (uint64_t)FIRST_ROOM_MIN);
+	room = KS_MIN(room, cap);
+	if (out->cap == 0 && room < SIZE_MAX && !ks_buf_reserve_exact(out, (size_t)room + 1))
+		return; /* no matter: the codec reserves step by step */
+}
+
 struct ksyms_error *ks_decompress(enum ks_codec c, struct span in, uint64_t cap, struct ks_buf *out,
 				  struct ks_decomp_result *r)
 {
@@ -214,5 +238,6 @@ struct ksyms_error *ks_decompress_until(enum ks_codec c, struct span in, uint64_
 				codecs[c].name, codecs[c].name, codecs[c].package);
 	memset(r, 0, sizeof(*r));
 	r->stop = stop;
+	reserve_first_room(in, cap, out);
 	return codecs[c].decode(in, cap, out, r);
 }

@@ -57,37 +57,11 @@ static bool stop_here(struct ks_decomp_result *r, const struct ks_buf *out, size
 	return r->stop->enough(r->stop->ctx, span_make(out->p + start, made, 0));
 }
 
-/*
- * The room reserved before the first byte: 16 bytes per input byte (kernels
- * expand 3 to 9 times), at least 8 MiB, at most the cap.  Grown step by
- * step instead, the buffer was moved by realloc's mremap to addresses of
- * another 2 MiB alignment, which splits its huge pages into 4 KiB ones,
- * and every later pass over the kernel paid for it in TLB misses: the
- * relocation scan of the 6.1 s390x kernel took 10 ms there against 3 ms
- * in a file mapping.  Address space only: pages become resident as they
- * are written.  Where it cannot be had (a small address space), the
- * buffer grows as before.
- */
-enum { FIRST_ROOM_PER_INPUT_BYTE = 16, FIRST_ROOM_MIN = 8 << 20 };
-
-static void reserve_first_room(struct span in, uint64_t cap, struct ks_buf *out)
-{
-	uint64_t room = (uint64_t)in.len * FIRST_ROOM_PER_INPUT_BYTE;
-
-	room = KS_MAX(room, (uint64_t)FIRST_ROOM_MIN);
-	room = KS_MIN(room, cap);
-	if (out->cap == 0 && room < SIZE_MAX && !ks_buf_reserve_exact(out, (size_t)room + 1))
-		return; /* no matter: the loop reserves step by step */
-}
-
 static struct ksyms_error *stream_run(const char *codec, ks_step_fn *step, void *state, struct span in,
 				      uint64_t cap, struct ks_buf *out, struct ks_decomp_result *r, bool in_place)
 {
 	size_t start = out->len, pos = 0;
 	size_t ask_at = r->stop && r->stop->first ? r->stop->first : DEFAULT_FIRST_STOP;
-
-	if (!in_place)
-		reserve_first_room(in, cap, out);
 
 	for (;;) {
 		if (out->len - start > cap)
