@@ -29,6 +29,7 @@ struct entry {
 struct lib {
 	const char *name;    /* for messages: "zlib" */
 	const char *soname;  /* what dlopen() asks for; NULL: linked */
+	const char *alt_soname; /* tried next (another distribution's name), or NULL */
 	const char *package; /* the Debian package that installs it */
 	const struct entry *entries;
 	size_t count;
@@ -238,7 +239,10 @@ static const struct lib libs[KS_LIB_COUNT + 1] = {
 #endif
 #ifdef HAVE_BZIP2
 #ifdef KS_BZIP2_SONAME
-	[KS_LIB_BZIP2] = LIB(bzip2, "libbz2", KS_BZIP2_SONAME, "libbz2-1.0", NULL),
+	/* libbz2.so.1 where a distribution names it without the minor */
+	[KS_LIB_BZIP2] = { .name = "libbz2", .soname = KS_BZIP2_SONAME, .alt_soname = "libbz2.so.1",
+			   .package = "libbz2-1.0", .entries = bzip2_entries, .count = KS_ARRAY_SIZE(bzip2_entries),
+			   .api = &bzip2_api },
 #else
 	[KS_LIB_BZIP2] = LINKED(bzip2, "libbz2", "libbz2-1.0", NULL),
 #endif
@@ -261,10 +265,12 @@ static const struct lib libs[KS_LIB_COUNT + 1] = {
 #endif
 };
 
-/* What became of each library: 0 not tried yet, then LOADED or FAILED. */
-enum { LOADED = 1, FAILED = 2 };
+/* What became of each library: 0 not tried yet, then LOADED, MISSING (no
+ * such file to open) or UNUSABLE (opened, but an entry point is missing
+ * or its set-up failed: another build or version of it). */
+enum { LOADED = 1, MISSING = 2, UNUSABLE = 3 };
 static _Atomic int state[KS_LIB_COUNT];
-static char why[KS_LIB_COUNT][256]; /* written once, before state says FAILED */
+static char why[KS_LIB_COUNT][256]; /* written once, before state says MISSING or UNUSABLE */
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int load(enum ks_lib which)
@@ -273,34 +279,38 @@ static int load(enum ks_lib which)
 
 	if (!l->api) {
 		snprintf(why[which], sizeof(why[which]), "not built in");
-		return FAILED;
+		return MISSING;
 	}
 	if (l->linked) {
 		if (l->ready && l->ready(l->api) != 0) {
-			snprintf(why[which], sizeof(why[which]), "%s did not initialise", l->name);
-			return FAILED;
+			snprintf(why[which], sizeof(why[which]), "%s failed its self-check", l->name);
+			return UNUSABLE;
 		}
 		return LOADED;
 	}
 	void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h && l->alt_soname)
+		h = dlopen(l->alt_soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *e = dlerror();
 		snprintf(why[which], sizeof(why[which]), "%s", e ? e : "dlopen failed");
-		return FAILED;
+		return MISSING;
 	}
 	for (size_t i = 0; i < l->count; i++) {
 		void *p = dlsym(h, l->entries[i].name);
 		if (!p) {
-			snprintf(why[which], sizeof(why[which]), "%s has no %s", l->soname, l->entries[i].name);
+			(void)dlerror(); /* leave no error pending for the caller's thread */
+			snprintf(why[which], sizeof(why[which]), "it has no %s (another version or build of %s?)",
+				 l->entries[i].name, l->name);
 			dlclose(h);
-			return FAILED;
+			return UNUSABLE;
 		}
 		memcpy((char *)l->api + l->entries[i].at, &p, sizeof(p));
 	}
 	if (l->ready && l->ready(l->api) != 0) {
-		snprintf(why[which], sizeof(why[which]), "%s did not initialise", l->soname);
+		snprintf(why[which], sizeof(why[which]), "it failed its self-check");
 		dlclose(h);
-		return FAILED;
+		return UNUSABLE;
 	}
 	return LOADED; /* the handle stays open for the life of the process */
 }
@@ -332,6 +342,9 @@ struct ksyms_error *ks_lib_error(enum ks_lib which, const char *what)
 	if (!ks_lib_built(which))
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "%s, but support for it is not built in", what);
 	const struct lib *l = &libs[which];
-	return ks_error(KSYMS_ERR_UNSUPPORTED, "%s, but %s cannot be loaded (install %s): %s", what,
-			l->soname ? l->soname : l->name, l->package, why[which]);
+	const char *name = l->soname ? l->soname : l->name;
+	if (atomic_load_explicit(&state[which], memory_order_acquire) == UNUSABLE)
+		return ks_error(KSYMS_ERR_UNSUPPORTED, "%s, but %s is not usable: %s", what, name, why[which]);
+	return ks_error(KSYMS_ERR_UNSUPPORTED, "%s, but %s cannot be loaded (install %s): %s", what, name,
+			l->package, why[which]);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decompress.h"
+#include "codec_libs.h"
 #include "core/compiler.h"
 #include "core/error.h"
 
@@ -55,6 +56,7 @@ struct codec_desc {
 	bool weak;            /* the magic alone occurs by chance */
 	bool shows_text;      /* literals are stored as they are */
 	ks_decode_fn *decode; /* NULL when not built in */
+	enum ks_lib lib;      /* the library it needs (codec_libs.h) */
 };
 
 /* gzip (RFC 1952): FLG bits 5-7 are reserved and must be zero. */
@@ -137,15 +139,20 @@ static bool zstd_header(struct span in, size_t off)
 #define MAGIC(s) (const uint8_t *)(s), sizeof(s) - 1
 
 static const struct codec_desc codecs[KS_CODEC_COUNT] = {
-	[KS_CODEC_GZIP] = { "gzip", "zlib1g-dev", MAGIC("\x1f\x8b\x08"), gzip_header, false, false, GZIP_FN },
-	[KS_CODEC_XZ] = { "xz", "liblzma-dev", MAGIC("\xfd" "7zXZ\0"), xz_header, false, false, XZ_FN },
-	[KS_CODEC_LZMA] = { "lzma", "liblzma-dev", MAGIC("\x5d\x00\x00"), lzma_header, true, false, LZMA_FN },
-	[KS_CODEC_BZIP2] = { "bzip2", "libbz2-dev", MAGIC("BZh"), bzip2_header, false, false, BZIP2_FN },
-	[KS_CODEC_LZO] = { "lzo", "liblzo2-dev", MAGIC("\x89LZO\0\r\n\x1a\n"), NULL, false, true, LZO_FN },
-	[KS_CODEC_LZ4] = { "lz4", "liblz4-dev", MAGIC("\x04\x22\x4d\x18"), lz4_header, false, true, LZ4_FN },
+	[KS_CODEC_GZIP] = { "gzip", "zlib1g-dev", MAGIC("\x1f\x8b\x08"), gzip_header, false, false, GZIP_FN,
+			    KS_LIB_ZLIB },
+	[KS_CODEC_XZ] = { "xz", "liblzma-dev", MAGIC("\xfd" "7zXZ\0"), xz_header, false, false, XZ_FN, KS_LIB_LZMA },
+	[KS_CODEC_LZMA] = { "lzma", "liblzma-dev", MAGIC("\x5d\x00\x00"), lzma_header, true, false, LZMA_FN,
+			    KS_LIB_LZMA },
+	[KS_CODEC_BZIP2] = { "bzip2", "libbz2-dev", MAGIC("BZh"), bzip2_header, false, false, BZIP2_FN, KS_LIB_BZIP2 },
+	[KS_CODEC_LZO] = { "lzo", "liblzo2-dev", MAGIC("\x89LZO\0\r\n\x1a\n"), NULL, false, true, LZO_FN,
+			   KS_LIB_LZO },
+	[KS_CODEC_LZ4] = { "lz4", "liblz4-dev", MAGIC("\x04\x22\x4d\x18"), lz4_header, false, true, LZ4_FN,
+			   KS_LIB_LZ4 },
 	[KS_CODEC_LZ4_LEGACY] = { "lz4 (legacy)", "liblz4-dev", MAGIC("\x02\x21\x4c\x18"), lz4_legacy_header, false,
-				  true, LZ4_LEGACY_FN },
-	[KS_CODEC_ZSTD] = { "zstd", "libzstd-dev", MAGIC("\x28\xb5\x2f\xfd"), zstd_header, false, false, ZSTD_FN },
+				  true, LZ4_LEGACY_FN, KS_LIB_LZ4 },
+	[KS_CODEC_ZSTD] = { "zstd", "libzstd-dev", MAGIC("\x28\xb5\x2f\xfd"), zstd_header, false, false, ZSTD_FN,
+			    KS_LIB_ZSTD },
 };
 
 const char *ks_codec_name(enum ks_codec c)
@@ -153,9 +160,12 @@ const char *ks_codec_name(enum ks_codec c)
 	return c < KS_CODEC_COUNT ? codecs[c].name : "unknown";
 }
 
+/* Built in, and its library loads (opening it now if need be): a codec
+ * whose library is missing must not be taken for data that does not
+ * decode (an ARM zImage's candidates, IKCONFIG). */
 bool ks_codec_available(enum ks_codec c)
 {
-	return c < KS_CODEC_COUNT && codecs[c].decode;
+	return c < KS_CODEC_COUNT && codecs[c].decode && ks_lib_api(codecs[c].lib);
 }
 
 bool ks_codec_weak_at(struct span in, size_t off, enum ks_codec c)
@@ -216,9 +226,16 @@ static void reserve_first_room(struct span in, uint64_t cap, struct ks_buf *out)
 {
 	uint64_t room = (uint64_t)in.len * FIRST_ROOM_PER_INPUT_BYTE;
 
+	if (in.len > UINT64_MAX / FIRST_ROOM_PER_INPUT_BYTE)
+		room = UINT64_MAX;
 	room = KS_MAX(room, (uint64_t)FIRST_ROOM_MIN);
 	room = KS_MIN(room, cap);
-	if (out->cap == 0 && room < SIZE_MAX && !ks_buf_reserve_exact(out, (size_t)room + 1))
+	if (out->len || room >= SIZE_MAX || out->cap > room)
+		return;
+	/* an empty buffer a caller reuses (the next zImage candidate) starts
+	 * afresh rather than growing what the last one was trimmed to */
+	ks_buf_free(out);
+	if (!ks_buf_reserve_exact(out, (size_t)room + 1))
 		return; /* no matter: the codec reserves step by step */
 }
 
@@ -239,5 +256,9 @@ struct ksyms_error *ks_decompress_until(enum ks_codec c, struct span in, uint64_
 	memset(r, 0, sizeof(*r));
 	r->stop = stop;
 	reserve_first_room(in, cap, out);
-	return codecs[c].decode(in, cap, out, r);
+	struct ksyms_error *err = codecs[c].decode(in, cap, out, r);
+	/* give back the room not used (in place: glibc shrinks a mapping
+	 * without moving it); the output lives as long as the image */
+	ks_buf_trim(out);
+	return err;
 }

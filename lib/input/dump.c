@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/overflow.h"
+#include "decompress/decompress.h"
 
 enum {
 	MAX_RUNS = 4096,
@@ -698,9 +699,18 @@ static struct ksyms_error *find_kernel(struct ks_dump *d, uint64_t max_window, b
 			ok = false;
 		}
 	}
-	if (!ok)
+	if (!ok && d->is_kdump && d->kd.unsupported) {
+		/* pages that could not be read for want of their codec (not
+		 * built in, or its library not installed) hid the kernel:
+		 * that, not "no kernel", is what to tell */
+		enum ks_page_codec c = 0;
+		while (!(d->kd.unsupported & (1u << c)))
+			c++;
+		err = ks_error_wrap(ks_page_unsupported(c), "%s", d->format);
+	} else if (!ok) {
 		err = ks_error(KSYMS_ERR_NOT_FOUND, "%s: no kernel found in the dump's memory (no VMCOREINFO that "
 				"leads to one, no kallsyms tables)", d->format);
+	}
 out:
 	free(s->page);
 	free(s);

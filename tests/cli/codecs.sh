@@ -12,11 +12,14 @@
 #    HIDE_LIBS shim): that codec fails with one line naming the library and
 #    its package; raw images need no codec library at all.
 # TAP output.
-#   codecs.sh KSYMS DATADIR HIDE_LIBS
+#  - a library of the right soname that lacks the entry points (ZSTD_STUB,
+#    an empty libzstd.so.1 first on LD_LIBRARY_PATH) is "not usable".
+#   codecs.sh KSYMS DATADIR HIDE_LIBS ZSTD_STUB
 set -u
 ksyms=$1
 data=$2
 hide_libs=$3
+zstd_stub=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -210,7 +213,8 @@ fi
 # Codec libraries are opened on first use: without one, its codec fails
 # cleanly, the others and raw images still work.  (ASan wants its runtime
 # first among the preloaded libraries; this shim does not care.)
-all_libs="libz.so.1 liblzma.so.5 libzstd.so.1 liblz4.so.1 libbz2.so.1.0 liblzo2.so.2 libsnappy.so.1"
+# (libbz2 is also tried as libbz2.so.1, the name some distributions give it)
+all_libs="libz.so.1 liblzma.so.5 libzstd.so.1 liblz4.so.1 libbz2.so.1.0 libbz2.so.1 liblzo2.so.2 libsnappy.so.1"
 without() {
 	libs=$1
 	shift
@@ -232,10 +236,12 @@ for c in $codecs; do
 	lz4 | lz4-legacy) so=liblz4.so.1 pkg=liblz4-1 ;;
 	zstd) so=libzstd.so.1 pkg=libzstd1 ;;
 	esac
+	hide=$so
+	[ $c = bzip2 ] && hide="$so libbz2.so.1"
 	"$ksyms" list "$tmp/gen.$c" 2>&1 >/dev/null | grep -q "support is not built in" && continue
-	expect_fail "$c without $so" "but $so cannot be loaded (install $pkg)" without "$so" "$ksyms" list "$tmp/gen.$c"
+	expect_fail "$c without $so" "but $so cannot be loaded (install $pkg)" without "$hide" "$ksyms" list "$tmp/gen.$c"
 	expect_fail "$c without $so, inside a self-decompressing image" "but $so cannot be loaded (install $pkg)" \
-		without "$so" "$ksyms" list "$tmp/gen.$c.embedded"
+		without "$hide" "$ksyms" list "$tmp/gen.$c.embedded"
 	others=$(echo "$all_libs" | sed "s/$so//")
 	if without "$others" "$ksyms" list "$tmp/gen.$c" >"$tmp/listed" 2>"$tmp/err" &&
 		cmp -s "$tmp/listed" "$data/gen-fixture.map"; then
@@ -243,6 +249,31 @@ for c in $codecs; do
 	else
 		not_ok "$c with only $so installed"
 	fi
+done
+
+if [ ! -e "$zstd_stub" ]; then
+	not_ok "the stand-in libzstd.so.1 was not built ($zstd_stub)"
+elif ! "$ksyms" list "$tmp/gen.zstd" 2>&1 >/dev/null | grep -q "support is not built in"; then
+	expect_fail "zstd with a libzstd.so.1 that lacks libzstd's functions" \
+		"zstd data, but libzstd.so.1 is not usable: it has no ZSTD_" \
+		env LD_LIBRARY_PATH="$(dirname "$zstd_stub")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$ksyms" list "$tmp/gen.zstd"
+fi
+
+# An ARM zImage tries its candidates itself: a missing library is named,
+# not taken for a stream that does not decode ("no compressed kernel found").
+mkcontainer=$(dirname "$0")/mkcontainer
+if [ -x "$mkcontainer" ] || [ -r "$mkcontainer" ]; then
+	python3 "$mkcontainer" zimage "$tmp/gen.xz" "$(wc -c <"$tmp/gen-raw")" "$tmp/zImage.xz" le
+	expect_fail "ARM zImage (xz) without liblzma.so.5" "but liblzma.so.5 cannot be loaded (install liblzma5)" \
+		without liblzma.so.5 "$ksyms" list "$tmp/zImage.xz"
+fi
+# kdump-compressed pages likewise: not "no kernel found" when a page codec's library is missing
+for dump in "kdump-lzo liblzo2.so.2 liblzo2-2" "kdump-zstd libzstd.so.1 libzstd1" "kdump-snappy libsnappy.so.1 libsnappy1v5"; do
+	set -- $dump
+	xz -dc "$data/dumps/7.2-amd64/core.$1.xz" >"$tmp/core.$1" || { not_ok "$1: no test dump"; continue; }
+	"$ksyms" info "$tmp/core.$1" 2>&1 >/dev/null | grep -q "not built in" && continue
+	expect_fail "$1 without $2" "pages, but $2 cannot be loaded (install $3)" without "$2" "$ksyms" info "$tmp/core.$1"
+	rm -f "$tmp/core.$1"
 done
 
 # extract: --step, stdout, refusing to overwrite
