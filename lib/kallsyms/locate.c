@@ -416,16 +416,21 @@ static void settle_abs32(const struct ks_ctx *ctx, struct ks_found *f, struct ks
 		 pc, abs);
 }
 
+/* A probe's answer: the addresses need the whole kernel. */
+static struct ksyms_error *relbase_needs_kernel(const struct ks_ctx *ctx)
+{
+	*ctx->relbase_wanted = true;
+	return ks_error(KSYMS_ERR_NOT_FOUND, "kallsyms_relative_base must be inferred from the whole kernel");
+}
+
 /* kallsyms_relative_base is 0 until boot-time relocation (arm64/ppc64/s390 RELA). */
 static struct ksyms_error *infer_relbase(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table *t,
 					 uint64_t table_va, uint64_t *relbase, struct ks_base *base)
 {
 	const char *src = NULL;
 
-	if (ctx->relbase_wanted) {
-		*ctx->relbase_wanted = true;
-		return ks_error(KSYMS_ERR_NOT_FOUND, "kallsyms_relative_base must be inferred from the whole kernel");
-	}
+	if (ctx->relbase_wanted)
+		return relbase_needs_kernel(ctx);
 	ks_addrs_decode(ctx->data, f, table_va, 0, t->addr);
 	if (!ks_infer_relbase(ctx, f, t->addr, t->type, relbase, &src, &t->addr_src, base))
 		return ks_error_at((int64_t)f->addrs.relbase_off,
@@ -574,9 +579,17 @@ static bool banner_by_symbol(const struct ks_ctx *ctx, const struct ksyms_table 
 
 static struct ksyms_error *build(const struct ks_ctx *ctx, struct ks_found *f, struct ksyms_table **ret)
 {
-	struct ksyms_table *t = ks_table_new();
+	struct ksyms_table *t;
 	struct ksyms_error *err;
 
+	/* A probe asks only whether a prefix of the kernel will do, and a
+	 * relative_base of 0 says no before the names are expanded (6.1
+	 * s390x: 15-18 ms of a probe of its 13 MiB prefix).  At worst a
+	 * false candidate ends the probe: the whole kernel is then
+	 * decompressed, as it would have been anyway. */
+	if (ctx->relbase_wanted && f->addrs.has_relbase && f->addrs.relbase == 0)
+		return relbase_needs_kernel(ctx);
+	t = ks_table_new();
 	if (!t)
 		return &ks_enomem;
 	t->info.source = "kallsyms";
