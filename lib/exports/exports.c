@@ -64,23 +64,45 @@ bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ks
 	return true;
 }
 
-/* qsort has no context in C11: sort (table index, entry) pairs. */
+/* A (table index, entry) pair; entries are added in increasing order. */
 struct pair {
 	uint32_t index, ent;
 };
 
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
+/*
+ * Sort @n pairs by index, entries of one index in the order they came:
+ * a stable radix sort, 11 bits a pass, as many passes as the largest index
+ * needs (two for up to 4 million symbols), through @tmp (n pairs).  It
+ * replaced qsort() (4.9M of `info`'s 123M instructions on 6.12 arm64 for
+ * 13,867 pairs: a comparison call each time).  The result is in @p.
+ */
+enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS };
 
-	if (x->index != y->index)
-		return x->index < y->index ? -1 : 1;
-	return (x->ent > y->ent) - (x->ent < y->ent);
+static void sort_pairs(struct pair *p, struct pair *tmp, size_t n)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		max = p[i].index > max ? p[i].index : max;
+	for (unsigned shift = 0; shift < 32 && (max >> shift) != 0; shift += RADIX_BITS) {
+		size_t at[RADIX] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			at[(p[i].index >> shift) & (RADIX - 1)]++;
+		for (size_t d = 0, sum = 0; d < RADIX; d++) {
+			size_t c = at[d];
+			at[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[at[(p[i].index >> shift) & (RADIX - 1)]++] = p[i];
+		memcpy(p, tmp, n * sizeof(*p));
+	}
 }
 
 bool ks_exports_finish(struct ks_exports *x)
 {
-	struct pair *p = malloc((x->count ? x->count : 1) * sizeof(*p));
+	size_t room = x->count ? x->count : 1, bytes;
+	struct pair *p = ckd_mul_size(&bytes, room, 2 * sizeof(*p)) ? NULL : malloc(bytes);
 	size_t n = 0;
 
 	if (!p)
@@ -95,7 +117,7 @@ bool ks_exports_finish(struct ks_exports *x)
 		}
 		p[n++] = (struct pair){ e->index, (uint32_t)i };
 	}
-	qsort(p, n, sizeof(*p), cmp_pair);
+	sort_pairs(p, p + room, n); /* the second half is the sort's room */
 	x->by_index = ks_alloc_large((n ? n : 1) * sizeof(*x->by_index));
 	if (!x->by_index) {
 		free(p);
