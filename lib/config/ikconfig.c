@@ -94,7 +94,9 @@ struct ksyms_error *ksyms_image_config(const struct ksyms_image *img, char **ret
 
 	if (!img || !ret || !ret_len)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "invalid arguments to ksyms_image_config");
-	if (!ks_codec_available(KS_CODEC_GZIP))
+	/* built in is enough: a missing libz is told by the stream that
+	 * needs it, and a kernel without IKCONFIG needs none */
+	if (!ks_codec_built(KS_CODEC_GZIP))
 		return ks_error(KSYMS_ERR_UNSUPPORTED, "reading the embedded .config needs gzip support (zlib), "
 						       "which this build of ksyms lacks");
 	for (size_t i = ksyms_image_layer_count(img); i-- > 0 && !found;) {

@@ -160,12 +160,17 @@ const char *ks_codec_name(enum ks_codec c)
 	return c < KS_CODEC_COUNT ? codecs[c].name : "unknown";
 }
 
+bool ks_codec_built(enum ks_codec c)
+{
+	return c < KS_CODEC_COUNT && codecs[c].decode;
+}
+
 /* Built in, and its library loads (opening it now if need be): a codec
  * whose library is missing must not be taken for data that does not
  * decode (an ARM zImage's candidates, IKCONFIG). */
 bool ks_codec_available(enum ks_codec c)
 {
-	return c < KS_CODEC_COUNT && codecs[c].decode && ks_lib_api(codecs[c].lib);
+	return ks_codec_built(c) && ks_lib_api(codecs[c].lib);
 }
 
 bool ks_codec_weak_at(struct span in, size_t off, enum ks_codec c)

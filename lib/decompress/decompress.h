@@ -67,6 +67,8 @@ const char *ks_codec_name(enum ks_codec c);
 bool ks_codec_magic(struct span in, size_t off, enum ks_codec c);
 /* The codec whose magic is at @off, if any. */
 bool ks_codec_detect(struct span in, size_t off, enum ks_codec *ret);
+/* Whether this build has @c (its library may still be missing). */
+bool ks_codec_built(enum ks_codec c);
 /* Whether @c can be decoded: built in, and its library loads (codec_libs.h). */
 bool ks_codec_available(enum ks_codec c);
 /* The magic bytes of @c (for scanning), and their length in *ret_len. */

@@ -276,6 +276,18 @@ for dump in "kdump-lzo liblzo2.so.2 liblzo2-2" "kdump-zstd libzstd.so.1 libzstd1
 	rm -f "$tmp/core.$1"
 done
 
+# ksyms config needs libz only for an embedded .config: without it, a kernel
+# that has none still says so, and one with IKCFG_ST names the library
+if ! "$ksyms" config -q "$tmp/gen-raw" 2>&1 | grep -q "which this build of ksyms lacks"; then
+	expect_fail "config without libz.so.1, no .config embedded" "built without CONFIG_IKCONFIG" \
+		without libz.so.1 "$ksyms" config -q "$tmp/gen-raw"
+	python3 -c 'import gzip, sys
+open(sys.argv[1], "wb").write(open(sys.argv[2], "rb").read() + b"IKCFG_ST" + gzip.compress(b"CONFIG_X=y\n") + b"IKCFG_ED")' \
+		"$tmp/ikconfig" "$tmp/gen-raw"
+	expect_fail "config without libz.so.1, a .config embedded" "but libz.so.1 cannot be loaded (install zlib1g)" \
+		without libz.so.1 "$ksyms" config -q "$tmp/ikconfig"
+fi
+
 # extract: --step, stdout, refusing to overwrite
 "$ksyms" extract --step 0 -o - "$tmp/gzip.embedded" >"$tmp/x" 2>"$tmp/err" && cmp -s "$tmp/x" "$tmp/sample" &&
 	ok "extract --step 0 -o - writes layer 0 to a pipe" || not_ok "extract --step 0 -o -"
