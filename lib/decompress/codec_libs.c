@@ -200,9 +200,10 @@ static const struct entry snappy_entries[] __attribute__((unused)) = {
 
 /* The sonames are the ABI each library has kept for years; meson.build
  * passes them in beside the checks for the headers. */
-#define LIB(var, label, so, pkg, setup)                                                                   \
-	{ .name = label, .soname = so, .package = pkg, .entries = var##_entries,                          \
+#define LIB_ALT(var, label, so, alt, pkg, setup)                                                          \
+	{ .name = label, .soname = so, .alt_soname = alt, .package = pkg, .entries = var##_entries,       \
 	  .count = KS_ARRAY_SIZE(var##_entries), .api = &var##_api, .ready = setup }
+#define LIB(var, label, so, pkg, setup) LIB_ALT(var, label, so, NULL, pkg, setup)
 #define LINKED(var, label, pkg, setup)                                                                    \
 	{ .name = label, .package = pkg, .api = &var##_api, .ready = setup, .linked = true }
 
@@ -240,9 +241,7 @@ static const struct lib libs[KS_LIB_COUNT + 1] = {
 #ifdef HAVE_BZIP2
 #ifdef KS_BZIP2_SONAME
 	/* libbz2.so.1 where a distribution names it without the minor */
-	[KS_LIB_BZIP2] = { .name = "libbz2", .soname = KS_BZIP2_SONAME, .alt_soname = "libbz2.so.1",
-			   .package = "libbz2-1.0", .entries = bzip2_entries, .count = KS_ARRAY_SIZE(bzip2_entries),
-			   .api = &bzip2_api },
+	[KS_LIB_BZIP2] = LIB_ALT(bzip2, "libbz2", KS_BZIP2_SONAME, "libbz2.so.1", "libbz2-1.0", NULL),
 #else
 	[KS_LIB_BZIP2] = LINKED(bzip2, "libbz2", "libbz2-1.0", NULL),
 #endif
