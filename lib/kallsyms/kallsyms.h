@@ -172,8 +172,13 @@ static inline void ks_over_max(const struct ks_ctx *ctx, size_t off)
  * pair; updates *pos past the hit.  Returns false when none is left. */
 bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret);
 
-/* tokens.c: the same, found through the "0".."9" token run (fast path). */
-bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_tokens *ret);
+/* tokens.c: the same, found through a "0".."9" token run that starts
+ * before @end (fast path). */
+bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, size_t end, struct ks_tokens *ret);
+
+/* hint.c: where the tables probably are (an offset to start the search
+ * at), from a sparse sample of the bytes; 0 when nothing suggests a place. */
+size_t ks_hint_tables(const struct ks_ctx *ctx);
 
 /* names.c: find markers, names and num_syms ending before the token table:
  * up to @max readings, the one of most symbols first; with @with_seqs,

@@ -708,10 +708,15 @@ static struct ksyms_error *load(const struct ks_kernel *k, const struct ksyms_fi
 		ctx.log.level = opts->log_level ? opts->log_level : KSYMS_LOG_INFO;
 	}
 	/* A table that decodes completely is the one: every table, marker and
-	 * address check has passed.  The fast path finds real kernels; the
-	 * full scan finds what it misses (tables without digit tokens). */
-	size_t from = 0, pos = 0;
-	while (!best && !probe_answered(&ctx) && ks_tokens_by_digits(&ctx, &from, &f.tok))
+	 * address check has passed.  The fast path finds real kernels, from
+	 * where a sample of the bytes suggests (hint.c) and then before it;
+	 * the full scan finds what it misses (tables without digit tokens). */
+	size_t hint = ks_hint_tables(&ctx), from = hint, pos = 0;
+	while (!best && !probe_answered(&ctx) && ks_tokens_by_digits(&ctx, &from, SIZE_MAX, &f.tok))
+		best = try_candidate(&ctx, &f, &att);
+	/* then the bytes before the hint: every run is tried once */
+	from = 0;
+	while (!best && hint && !probe_answered(&ctx) && ks_tokens_by_digits(&ctx, &from, hint, &f.tok))
 		best = try_candidate(&ctx, &f, &att);
 	while (!best && !probe_answered(&ctx) && ks_tokens_next(&ctx, &pos, &f.tok))
 		best = try_candidate(&ctx, &f, &att);

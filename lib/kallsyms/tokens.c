@@ -196,13 +196,16 @@ bool ks_tokens_next(const struct ks_ctx *ctx, size_t *pos, struct ks_tokens *ret
  * after it.  Anything unusual (no digits at all) falls back to the full
  * scan of ks_tokens_next().
  */
-bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, struct ks_tokens *ret)
+bool ks_tokens_by_digits(const struct ks_ctx *ctx, size_t *from, size_t end, struct ks_tokens *ret)
 {
 	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
-	struct span d = ctx->data;
+	struct span d = ctx->data, runs = d;
 	size_t hit;
 
-	while ((hit = span_find(d, *from, digits, sizeof(digits))) != SIZE_MAX && ks_work(ctx, 256)) {
+	/* runs that start before @end */
+	if (end < d.len - KS_MIN(d.len, sizeof(digits) - 1))
+		runs.len = end + sizeof(digits) - 1;
+	while ((hit = span_find(runs, *from, digits, sizeof(digits))) != SIZE_MAX && ks_work(ctx, 256)) {
 		*from = hit + 1;
 		size_t pos = hit;
 		bool ok = true;

@@ -15,6 +15,7 @@
 #include "core/endian.h"
 #include "core/span.h"
 #include "gen/gen.h"
+#include "kallsyms/kallsyms.h"
 #include "kernel/elf.h"
 
 #define SYM(a, t, n) { .addr = (a), .type = (t), .name = (n) }
@@ -1040,6 +1041,86 @@ static void test_word_size_decides(void)
 	}
 }
 
+/* Filler that no sample reads as sorted: xorshift bytes. */
+static void fill_noise(uint8_t *p, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		p[i] = (uint8_t)seed;
+	}
+}
+
+/* @n bytes of an ascending table of @word-byte values from @v, 4 apart. */
+static void put_sorted(uint8_t *p, size_t n, unsigned word, bool be, uint64_t v)
+{
+	for (size_t i = 0; i + word <= n; i += word, v += 4)
+		for (unsigned b = 0; b < word; b++)
+			p[i + b] = (uint8_t)(v >> (8 * (be ? word - 1 - b : b)));
+}
+
+static size_t hint_of(const uint8_t *p, size_t n)
+{
+	struct ks_kernel k = { .data = span_make(p, n, 0) };
+	struct ks_ctx ctx = { .data = k.data, .kernel = &k };
+	return ks_hint_tables(&ctx);
+}
+
+/*
+ * hint.c: a long sorted run is where the search starts (from a little
+ * before it); short sorted arrays (pointers to strings, in order) and
+ * noise are not.  Then a decoy long run before or after real tables:
+ * the search still finds them, the same symbols at the same offsets.
+ */
+static void test_hint(void)
+{
+	enum { MiB = 1 << 20, AT = 3 * MiB / 2 };
+	uint8_t *buf = malloc(4 * MiB);
+
+	fill_noise(buf, 4 * MiB, 0x2545f491u);
+	CHECK_EQ_U64(hint_of(buf, 4 * MiB), 0);
+	for (int k = 0; k < 4; k++) {
+		unsigned word = k & 1 ? 8 : 4;
+		bool be = k & 2;
+		fill_noise(buf, 4 * MiB, 0x2545f491u);
+		put_sorted(buf + MiB / 2, 1024, word, be, 0xffff800081000000ull); /* short: not a table */
+		put_sorted(buf + AT, 64 * 1024, word, be, word == 8 ? 0xffff800081000000ull : 0);
+		size_t h = hint_of(buf, 4 * MiB);
+		printf("# %u-byte %s run at 0x%x: hint 0x%zx\n", word, be ? "BE" : "LE", AT, h);
+		CHECK(h <= AT && h + 256 * 1024 >= AT);
+	}
+
+	/* a real (generated) table between decoys */
+	struct synth syn;
+	synth_build(&syn, 8, false, false);
+	KSYMS_OPTS(ksyms_gen_opts, o, .word_size = 8, .filter = true, .base = 0xffffffff81000000ull,
+		   .byte_order = KSYMS_ENDIAN_LITTLE);
+	struct ks_gen_list kept = { 0 };
+	struct ksyms_gen_result r = { 0 };
+	CHECK(!ksyms_layout_preset("6.4", 8, &o.layout));
+	CHECK(!ks_gen_prepare(syn.v, syn.n, &o, &kept));
+	CHECK(!ksyms_generate(syn.v, syn.n, &o, &r) && r.size < MiB);
+	for (int before = 0; before < 2; before++) {
+		size_t at = MiB + 4096;
+		fill_noise(buf, 4 * MiB, 0x2545f491u);
+		put_sorted(buf + (before ? MiB / 4 : 5 * MiB / 2), 64 * 1024, 4, false, 0);
+		memcpy(buf + at, r.data, r.size);
+		struct ksyms_image *img = NULL;
+		struct ksyms_table *tab = NULL;
+		CHECK(!ksyms_image_open_mem(buf, 4 * MiB, NULL, &img) && !ksyms_table_from_image(img, NULL, &tab));
+		CHECK(tab && same_symbols(tab, &kept));
+		CHECK(tab && ksyms_table_info(tab)->tables[KSYMS_TAB_TOKEN_TABLE].offset ==
+				     at + r.tables[KSYMS_TAB_TOKEN_TABLE].offset);
+		ksyms_table_destroy(tab);
+		ksyms_image_destroy(img);
+	}
+	ksyms_free(r.data);
+	free(kept.v);
+	synth_free(&syn);
+	free(buf);
+}
+
 int main(void)
 {
 	test_tokens_two_symbols();
@@ -1055,5 +1136,6 @@ int main(void)
 	test_refusals();
 	test_roundtrips();
 	test_word_size_decides();
+	test_hint();
 	return tap_done();
 }
