@@ -15,6 +15,9 @@
  *
  * The hint only orders the search (locate.c scans from it to the end,
  * then the bytes before it); a wrong hint costs time, never a result.
+ * Only an input with two complete tables can tell: the one at or after
+ * the hint wins, not the first in the file, so memory dumps, which may
+ * hold several kernels, are not hinted.
  */
 #include "kallsyms.h"
 
