@@ -47,11 +47,6 @@ static bool ascending_u32(const uint8_t *p, uint32_t n, bool be)
 	return true;
 }
 
-static bool valid_relative(const uint8_t *p, uint32_t n, bool be)
-{
-	return u32_at(p, 0, be) == 0 && ascending_u32(p, n, be) && (n < 2 || u32_at(p, n - 1, be) > 0);
-}
-
 /*
  * 4.6 to 5.9 took relative_base as the lowest address of every symbol
  * read, before the text-range filter of a kernel without
@@ -101,16 +96,6 @@ static bool valid_pc_relative(const uint8_t *p, uint32_t n, bool be)
 	return true;
 }
 
-static bool valid_absolute32(const uint8_t *p, uint32_t n, bool be)
-{
-	if (u32_at(p, 0, be) == 0)
-		return false;
-	for (uint32_t i = 1; i < n; i++)
-		if (u32_at(p, i, be) < u32_at(p, i - 1, be))
-			return false;
-	return true;
-}
-
 /* Absolute words: ascending.  All zero means relocated at boot (reported
  * later); a first entry of 0 is legitimate: x86-64 per-cpu symbols start
  * at 0 (absolute per-cpu, 3.15-4.5 with CONFIG_KALLSYMS_ALL). */
@@ -130,40 +115,14 @@ static bool valid_absolute(const uint8_t *p, uint32_t n, unsigned w, bool be, bo
 	return true;
 }
 
-static bool valid_array(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, unsigned w, bool be,
-			bool *all_zero)
-{
-	size_t size;
-
-	*all_zero = false;
-	if (ckd_mul_size(&size, n, mode == KSYMS_ADDR_ABSOLUTE ? w : 4))
-		return false;
-	const uint8_t *p = span_at(d, off, size);
-	if (!p || n == 0)
-		return false;
-	switch (mode) {
-	case KSYMS_ADDR_RELATIVE:
-		return valid_relative(p, n, be);
-	case KSYMS_ADDR_RELATIVE_PERCPU:
-		return valid_percpu(p, n, be);
-	case KSYMS_ADDR_PC_RELATIVE:
-		return valid_pc_relative(p, n, be);
-	case KSYMS_ADDR_ABSOLUTE32:
-		return valid_absolute32(p, n, be);
-	case KSYMS_ADDR_ABSOLUTE:
-		return valid_absolute(p, n, w, be, all_zero);
-	default:
-		return false;
-	}
-}
-
 /*
- * valid_array() for an array of u32s at @off, with what one pass found
- * out shared between the modes tried at that start: *asc (-1 = not yet
- * known) says whether the u32s never descend.  Every mode but the
- * per-cpu and place-relative ones rests on that alone, and those two are
- * settled by it in the common cases, so five full passes over a 6.12
- * arm64 table (605 KB, tried at up to three starts) became one each.
+ * Whether the @n u32s at @off read as an address table of @mode (4-byte
+ * words for KSYMS_ADDR_ABSOLUTE), with what one pass found out shared
+ * between the modes tried at one start: *asc (-1 = not yet known) says
+ * whether the u32s never descend.  Every mode but the per-cpu and
+ * place-relative ones rests on that alone, and those two are settled by it
+ * in the common cases, so five full passes over a 6.12 arm64 table (605
+ * KB, tried at up to three starts) became one each.
  */
 static bool valid_u32s(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, bool be, int *asc,
 		       bool *all_zero)
@@ -198,6 +157,21 @@ static bool valid_u32s(struct span d, enum ksyms_addr_mode mode, size_t off, uin
 	default:
 		return false;
 	}
+}
+
+/* Each mode's invariant over the whole array of @n entries at @off; @w is
+ * the word of an absolute table (4 or 8). */
+static bool valid_array(struct span d, enum ksyms_addr_mode mode, size_t off, uint32_t n, unsigned w, bool be,
+			bool *all_zero)
+{
+	size_t size;
+	int asc = -1;
+
+	if (mode != KSYMS_ADDR_ABSOLUTE || w == 4)
+		return valid_u32s(d, mode, off, n, be, &asc, all_zero);
+	*all_zero = false;
+	const uint8_t *p = ckd_mul_size(&size, n, w) ? NULL : span_at(d, off, size);
+	return p && n > 0 && valid_absolute(p, n, w, be, all_zero);
 }
 
 /* A 64-bit kernel address has the top bits of some architecture's kernel

@@ -2,8 +2,8 @@
 /*
  * struct ksyms_table: a host-order symbol table, whatever the source
  * (decoded kallsyms, System.map, /proc/kallsyms, ELF .symtab).  Names live
- * in one string pool; symbols are parallel arrays so a 200,000-symbol
- * table is four allocations.
+ * in one string pool; symbols are parallel arrays (columns), all four in
+ * one block (table.c), so a 200,000-symbol table is two allocations.
  */
 #ifndef KSYMS_TABLE_H
 #define KSYMS_TABLE_H
