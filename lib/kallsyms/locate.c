@@ -210,7 +210,9 @@ static bool base_from_own_symbols(const struct ksyms_table *t, uint64_t mask, ui
 
 	for (size_t i = 0; i < t->count; i++) {
 		const char *n = t->pool + t->name[i];
-		if (strncmp(n, prefix, sizeof(prefix) - 1) != 0)
+		/* the first letter alone turns away all but a few names: a
+		 * strncmp() on each of 151k names was 4% of `ksyms info` */
+		if (n[0] != 'k' || strncmp(n, prefix, sizeof(prefix) - 1) != 0)
 			continue;
 		for (int id = 0; id < KSYMS_TAB_COUNT; id++) {
 			if (!t->info.tables[id].present || strcmp(n, ksyms_table_id_name(id)) != 0)
