@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exports.h"
+#include "core/search.h"
 
 /* KSYM_NAME_LEN since 6.1; names and namespaces are far shorter. */
 enum { MAX_STRING = 512 };
@@ -103,16 +104,7 @@ uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos)
 
 size_t ks_ksym_addr_pos(const struct ks_ksym_ctx *c, uint64_t addr)
 {
-	size_t lo = 0, hi = c->norder;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ks_ksym_addr_at(c, mid) < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ks_lower_bound_u64(c->t->addr, c->order, c->norder, addr);
 }
 
 size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len)

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "table.h"
 #include "core/error.h"
+#include "core/search.h"
 
 /* Symbols that never resolve an address: absolute values (per-cpu offsets,
  * sizes in System.map), undefined and debugging entries. */
@@ -294,36 +295,19 @@ static bool ready(struct ksyms_table *t)
 /* ------------------------------------------------------------------------ */
 /* address lookups */
 
-/* Number of entries <= v in the ascending array a[0..n).  Branch-free:
- * the comparison feeds a conditional move, not a jump the CPU would
- * mispredict half the time. */
-static size_t upper_bound(const uint64_t *a, size_t n, uint64_t v)
-{
-	const uint64_t *base = a;
-
-	if (!n)
-		return 0;
-	while (n > 1) {
-		size_t half = n / 2;
-		base = base[half] <= v ? base + half : base;
-		n -= half;
-	}
-	return (size_t)(base - a) + (*base <= v);
-}
-
-/* upper_bound() over the kernel addresses, through the top index: every
- * block before the one whose first address is the last <= v lies wholly
- * <= v (it ends below that first address), every block after it wholly
- * above. */
+/* ks_upper_bound_u64() over the kernel addresses, through the top index:
+ * every block before the one whose first address is the last <= v lies
+ * wholly <= v (it ends below that first address), every block after it
+ * wholly above. */
 static size_t kernel_upper_bound(const struct ks_index *x, uint64_t v)
 {
-	size_t b = upper_bound(x->top, x->ntop, v);
+	size_t b = ks_upper_bound_u64(x->top, x->ntop, v);
 
 	if (b == 0)
 		return 0;
 	size_t lo = (b - 1) * KS_BLOCK;
 	size_t len = x->n - lo < KS_BLOCK ? x->n - lo : KS_BLOCK;
-	return lo + upper_bound(x->addr + lo, len, v);
+	return lo + ks_upper_bound_u64(x->addr + lo, len, v);
 }
 
 /* [lo, hi), or [lo, hi] for a kernel before 5.16 (inclusive_bounds()). */
@@ -385,7 +369,7 @@ static void fill_match(struct ksyms_table *t, const uint64_t *addrs, const uint3
 static bool lookup_module(struct ksyms_table *t, uint64_t a, struct ksyms_match *m)
 {
 	const struct ks_index *x = &t->idx;
-	size_t pos = upper_bound(x->mod_addr, x->nmod, a);
+	size_t pos = ks_upper_bound_u64(x->mod_addr, x->nmod, a);
 
 	if (pos == 0)
 		return false;

@@ -10,6 +10,7 @@
 #include "kernel/vmcoreinfo.h"
 #include "core/compiler.h"
 #include "core/error.h"
+#include "core/search.h"
 #include "core/span.h"
 #include "table/exports.h"
 #include "kernel/vamap.h"
@@ -106,16 +107,9 @@ static uint64_t *text_addresses(const struct ksyms_table *t, size_t *ret_n)
 
 static bool contains(const uint64_t *a, size_t n, uint64_t x)
 {
-	size_t lo = 0, hi = n;
+	size_t pos = ks_lower_bound_u64(a, NULL, n, x);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == x;
+	return pos < n && a[pos] == x;
 }
 
 /* Find linux_banner and the kallsyms_* table symbols in one pass. */

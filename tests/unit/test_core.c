@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The bounds-checked reader, byte order helpers, overflow checks, errors. */
+/* The bounds-checked reader, byte order helpers, overflow checks, errors,
+ * the branch-free binary search. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -8,6 +9,7 @@
 #include "core/error.h"
 #include "core/hashmap.h"
 #include "core/overflow.h"
+#include "core/search.h"
 #include "core/span.h"
 
 static void test_span(void)
@@ -116,6 +118,50 @@ static void test_large_arrays(void)
 	CHECK(ks_calloc_large(SIZE_MAX / 2, 4) == NULL);
 }
 
+/* ks_lower_bound_u64 and ks_upper_bound_u64 against a plain scan: every
+ * length up to 40, values with repeats, keys below, between, on and above
+ * them, directly and through an order array (the values reversed). */
+static void test_lower_bound(void)
+{
+	uint64_t a[40], s[40];
+	uint32_t order[40];
+	size_t bad = 0, tried = 0;
+	unsigned r = 12345;
+
+	for (size_t n = 0; n <= 40; n++) {
+		for (int round = 0; round < 20; round++) {
+			uint64_t v = 0;
+			for (size_t i = 0; i < n; i++) {
+				r = r * 1103515245u + 12345u;
+				v += (r >> 16) % 3 * 2; /* steps of 0, 2 or 4: repeats and gaps */
+				a[i] = v;
+			}
+			/* s holds a's values reversed; order[k] = n-1-k puts them back */
+			for (size_t i = 0; i < n; i++) {
+				s[n - 1 - i] = a[i];
+				order[i] = (uint32_t)(n - 1 - i);
+			}
+			for (uint64_t x = 0; x <= v + 2; x++) {
+				size_t want = 0;
+				while (want < n && a[want] < x)
+					want++;
+				bad += ks_lower_bound_u64(a, NULL, n, x) != want;
+				bad += ks_lower_bound_u64(s, order, n, x) != want;
+				size_t upper = want;
+				while (upper < n && a[upper] <= x)
+					upper++;
+				bad += ks_upper_bound_u64(a, n, x) != upper;
+				tried += 3;
+			}
+		}
+	}
+	CHECK(tried > 10000);
+	CHECK_EQ_U64(bad, 0);
+	uint64_t top[3] = { 1, 2, UINT64_MAX };
+	CHECK_EQ_U64(ks_lower_bound_u64(top, NULL, 3, UINT64_MAX), 2);
+	CHECK_EQ_U64(ks_lower_bound_u64(top, NULL, 3, 0), 0);
+}
+
 int main(void)
 {
 	test_span();
@@ -123,5 +169,6 @@ int main(void)
 	test_errors();
 	test_buf_and_map();
 	test_large_arrays();
+	test_lower_bound();
 	return tap_done();
 }
