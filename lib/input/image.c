@@ -395,64 +395,80 @@ static struct ksyms_error *open_kcore(struct ksyms_image *img, int fd, const str
  */
 enum { POPULATE_MAX = 256 << 20 };
 
-static bool want_populate(int fd, off_t size)
+/*
+ * A kernel-sized file is mapped at a 2 MiB boundary with huge pages
+ * advised, then populated.  Where the file is not in the page cache yet,
+ * its pages are then read in as 2 MiB folios and mapped 2 MiB at a time;
+ * pages already cached stay as they are.  On this project's VM (shadow
+ * page tables) the first touch of each 4 KiB page of a mapping costs about
+ * 1.4-1.7 us however it was populated: a first scan of the 48 MB 7.2 arm64
+ * Image took 20 ms through small pages and 4.9 ms through huge ones, a
+ * second scan 3.4 ms.  Advice only: without THP for files the pages are
+ * mapped 4 KiB at a time, as with MAP_POPULATE.
+ *
+ * The ELF magic is read through the mapping, not by a pread() before it:
+ * that pread() read the file's first pages in as small folios, which then
+ * stayed so in the page cache, and every later run paid for 4 KiB pages in
+ * the first 4 MiB (0.7 ms a 2 MiB block touched throughout).
+ */
+static void *map_huge_aligned(int fd, size_t size)
 {
-	unsigned char magic[4];
-
-	return size <= POPULATE_MAX && pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-	       memcmp(magic, "\177ELF", 4) != 0;
+#ifdef MADV_HUGEPAGE
+	size_t span = size + KS_HUGE_PAGE;
+	if (span < size)
+		return MAP_FAILED;
+	uint8_t *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		return MAP_FAILED;
+	uint8_t *a = (uint8_t *)(((uintptr_t)r + KS_HUGE_PAGE - 1) & ~(uintptr_t)(KS_HUGE_PAGE - 1));
+	void *p = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		munmap(r, span);
+		return MAP_FAILED;
+	}
+	/* the reservation's slack on either side */
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t end = ((uintptr_t)a + size + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+	if (a > r)
+		munmap(r, (size_t)(a - r));
+	if ((uintptr_t)r + span > end)
+		munmap((void *)end, (uintptr_t)r + span - end);
+	(void)madvise(p, size, MADV_HUGEPAGE);
+	return p;
+#else
+	(void)fd;
+	(void)size;
+	return MAP_FAILED;
+#endif
 }
 
-/*
- * A file about to be read all over, mapped at a 2 MiB boundary with huge
- * pages advised before its pages are populated.  Where the file is not in
- * the page cache yet, its pages are then read in as 2 MiB folios and
- * mapped 2 MiB at a time; pages already cached stay as they are.  On this
- * project's VM (shadow page tables) the first touch of each 4 KiB page of
- * a mapping costs about 1.7 us however it was populated: a first scan of
- * the 48 MB 7.2 arm64 Image took 20 ms through small pages and 4.9 ms
- * through huge ones, a second scan 3.4 ms.  Advice only: without THP for
- * files the pages are mapped 4 KiB at a time, as with MAP_POPULATE.
- */
 static void touch_pages(const volatile uint8_t *p, size_t size, size_t page)
 {
 	for (size_t o = 0; o < size; o += page)
 		(void)p[o];
 }
 
-static void *map_populated(int fd, size_t size)
+static void *map_file(int fd, size_t size)
 {
-	void *p = MAP_FAILED;
-#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_READ)
-	size_t span = size + KS_HUGE_PAGE;
-	if (span > size) {
-		uint8_t *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (r != MAP_FAILED) {
-			uint8_t *a = (uint8_t *)(((uintptr_t)r + KS_HUGE_PAGE - 1) & ~(uintptr_t)(KS_HUGE_PAGE - 1));
-			p = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-			if (p == MAP_FAILED) {
-				munmap(r, span);
-			} else {
-				/* the reservation's slack on either side */
-				long pg = sysconf(_SC_PAGESIZE);
-				uintptr_t end = ((uintptr_t)a + size + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-				if (a > r)
-					munmap(r, (size_t)(a - r));
-				if ((uintptr_t)r + span > end)
-					munmap((void *)end, (uintptr_t)r + span - end);
-				(void)madvise(p, size, MADV_HUGEPAGE);
-				if (madvise(p, size, MADV_POPULATE_READ) != 0)
-					touch_pages(p, size, (size_t)pg); /* before Linux 5.14 */
-				return p;
-			}
-		}
+	uint8_t *p = map_huge_aligned(fd, size);
+	bool huge = p != MAP_FAILED;
+
+	if (!huge)
+		p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return p;
+	if (size > POPULATE_MAX || (size >= 4 && memcmp(p, "\177ELF", 4) == 0)) {
+#ifdef MADV_NOHUGEPAGE
+		if (huge)
+			(void)madvise(p, size, MADV_NOHUGEPAGE); /* read lazily, as it was */
+#endif
+		return p;
 	}
+#ifdef MADV_POPULATE_READ
+	if (madvise(p, size, MADV_POPULATE_READ) == 0)
+		return p;
 #endif
-#ifdef MAP_POPULATE
-	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-#else
-	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-#endif
+	touch_pages(p, size, (size_t)sysconf(_SC_PAGESIZE)); /* before Linux 5.14 */
 	return p;
 }
 
@@ -484,9 +500,7 @@ struct ksyms_error *ks_image_open(const char *path, const struct ksyms_open_opts
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		bool too_large = (uint64_t)st.st_size > SIZE_MAX;
 		if (!too_large)
-			img->map = want_populate(fd, st.st_size)
-					   ? map_populated(fd, (size_t)st.st_size)
-					   : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			img->map = map_file(fd, (size_t)st.st_size);
 		if (too_large || img->map == MAP_FAILED) {
 			img->map = NULL;
 		} else {
