@@ -408,10 +408,15 @@ struct ksyms_error *ks_exports_read(const struct ks_kernel *k, struct ksyms_tabl
 	}
 	if (!address_order(&c, &order))
 		return &ks_enomem;
+	if (!ks_ksym_top_build(&c)) {
+		free(order);
+		return &ks_enomem;
+	}
 	if (find_sections(&c))
 		err = read_sections(&c, x);
 	else
 		x->info.unknown_reason = "no __ksymtab found (a kernel built without CONFIG_MODULES has none)";
+	free(c.top);
 	free(order);
 	return err;
 }
