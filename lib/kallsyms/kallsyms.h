@@ -5,15 +5,18 @@
  * The locator works on a span of kernel bytes only (it never sees a file)
  * and proceeds from the most recognisable table outwards:
  *
+ *   hint.c       where the tables probably are: a sampled address table,
+ *                so that the token search starts near it
  *   tokens.c     kallsyms_token_index + kallsyms_token_table (the anchor)
  *   names.c      kallsyms_markers, kallsyms_names, kallsyms_num_syms,
  *                and the pre-6.4 kallsyms_seqs_of_names gap
  *   addrs.c      kallsyms_addresses / kallsyms_offsets / relative_base and
  *                the 6.4+ seqs_of_names, in every address mode
  *   base.c       virtual addresses: the image base and a zeroed relative_base
+ *   decode.c     kallsyms_names expanded into the table (lib/table)
+ *   layout.c     named layouts per format era, for the generator (lib/gen)
  *   locate.c     drives the above over every candidate and keeps the one
  *                that decodes completely
- *   table.c      the decoded, host-order symbol table (struct ksyms_table)
  *
  * Every position is a byte offset into the kernel span (span.origin == 0).
  */
