@@ -78,7 +78,7 @@ static int control_code(const struct token_slots *ts, const uint8_t *codes, size
 
 /* Expand one entry's codes at @out; returns the length written, capped a
  * little past MAX_NAME + 1 (the caller truncates).  @out has room for
- * MAX_NAME + 1 + KS_MAX_ENTRY + SLOT bytes. */
+ * MAX_NAME + 1 + KS_MAX_ENTRY bytes and a little more (ENTRY_ROOM). */
 static size_t expand(const struct token_slots *ts, const uint8_t *codes, size_t n, char *out)
 {
 	size_t o = 0;
@@ -111,8 +111,13 @@ static size_t expand_short(const struct token_slots *ts, const uint8_t *codes, s
 	return o;
 }
 
-/* a token expands to at most KS_MAX_ENTRY bytes (its pair's symbol) */
-enum { ENTRY_ROOM = MAX_NAME + 1 + KS_MAX_ENTRY + SLOT };
+/* Room for one entry: expand() writes at most a token of KS_MAX_ENTRY
+ * bytes (its pair's symbol) or a slot at o <= MAX_NAME + 1, expand_short()
+ * less.  The value stays what it was with 16-byte slots: the --max-output
+ * check below tests pool_len + ENTRY_ROOM, and a larger room would fail
+ * inputs that passed before. */
+enum { ENTRY_ROOM = MAX_NAME + 1 + KS_MAX_ENTRY + 16 };
+_Static_assert(SLOT <= KS_MAX_ENTRY + 16, "a slot copy fits the room a long token has");
 
 struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_found *f, struct ksyms_table *t)
 {
