@@ -103,42 +103,9 @@ uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos)
 	return c->t->addr[c->order ? c->order[pos] : pos];
 }
 
-bool ks_ksym_top_build(struct ks_ksym_ctx *c)
-{
-	c->ntop = (c->norder + KS_KSYM_TOP_STEP - 1) / KS_KSYM_TOP_STEP;
-	c->top = c->ntop ? malloc(c->ntop * sizeof(*c->top)) : NULL;
-	if (c->ntop && !c->top)
-		return false;
-	for (size_t k = 0; k < c->ntop; k++)
-		c->top[k] = ks_ksym_addr_at(c, k * KS_KSYM_TOP_STEP);
-	return true;
-}
-
-/*
- * Two steps: the top array (19 KB for 151k symbols, cached) names the
- * block, then one block of KS_KSYM_TOP_STEP addresses is searched.  The
- * 12k searches of a 6.12 ksymtab through the whole 1.2 MB address column
- * missed the cache on most of their last steps (7.7% of `ksyms info`).
- */
-size_t ks_ksym_addr_pos(const struct ks_ksym_ctx *c, uint64_t addr)
-{
-	if (!c->top)
-		return ks_lower_bound_u64(c->t->addr, c->order, c->norder, addr);
-	/* the first block that starts at or above @addr; the answer lies in
-	 * the block before it, or is that block's start */
-	size_t k = ks_lower_bound_u64(c->top, NULL, c->ntop, addr);
-	if (k == 0)
-		return 0;
-	size_t lo = (k - 1) * KS_KSYM_TOP_STEP;
-	size_t len = c->norder - lo < KS_KSYM_TOP_STEP ? c->norder - lo : KS_KSYM_TOP_STEP;
-	if (c->order)
-		return lo + ks_lower_bound_u64(c->t->addr, c->order + lo, len, addr);
-	return lo + ks_lower_bound_u64(c->t->addr + lo, NULL, len, addr);
-}
-
 size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len)
 {
-	size_t first = ks_ksym_addr_pos(c, addr);
+	size_t first = ks_blocked_lower_bound(&c->addr_search, addr);
 
 	for (size_t pos = first; pos < c->norder && pos - first < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, pos) == addr;
 	     pos++) {

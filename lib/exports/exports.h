@@ -60,10 +60,7 @@ struct ks_ksym_ctx {
 	const struct ksyms_table *t;
 	const uint32_t *order; /* table indices by address (NULL: the table is sorted) */
 	size_t norder;
-	/* the address at every KS_KSYM_TOP_STEP-th position: a search starts
-	 * in this cached array, then reads one block of the table */
-	uint64_t *top;
-	size_t ntop;
+	struct ks_blocked addr_search; /* over the table's addresses, through order */
 	struct ks_range sec[KS_SEC_COUNT];
 	const char *found_by;
 };
@@ -87,11 +84,6 @@ bool ks_ksym_read(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l, s
 		  struct ks_raw_export *ret);
 /* The table index of the symbol @name at @addr, or SIZE_MAX. */
 size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len);
-enum { KS_KSYM_TOP_STEP = 64 };
-/* Fill c->top from c->order (false: out of memory); freed by the caller. */
-KS_MUST_CHECK bool ks_ksym_top_build(struct ks_ksym_ctx *c);
-/* First position in address order whose address is >= @addr. */
-size_t ks_ksym_addr_pos(const struct ks_ksym_ctx *c, uint64_t addr);
 uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos);
 /* A valid exported name (an identifier) or namespace (printable). */
 bool ks_ksym_name_ok(const char *s, size_t len);

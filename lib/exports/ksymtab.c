@@ -408,7 +408,7 @@ struct ksyms_error *ks_exports_read(const struct ks_kernel *k, struct ksyms_tabl
 	}
 	if (!address_order(&c, &order))
 		return &ks_enomem;
-	if (!ks_ksym_top_build(&c)) {
+	if (!ks_blocked_init(&c.addr_search, t->addr, order, c.norder)) {
 		free(order);
 		return &ks_enomem;
 	}
@@ -416,7 +416,7 @@ struct ksyms_error *ks_exports_read(const struct ks_kernel *k, struct ksyms_tabl
 		err = read_sections(&c, x);
 	else
 		x->info.unknown_reason = "no __ksymtab found (a kernel built without CONFIG_MODULES has none)";
-	free(c.top);
+	ks_blocked_free(&c.addr_search);
 	free(order);
 	return err;
 }

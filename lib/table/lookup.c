@@ -147,20 +147,6 @@ static bool build_name_index(struct ksyms_table *t)
 	return true;
 }
 
-/* Every KS_BLOCK-th kernel address: 200,000 symbols give a 25 KiB array
- * that stays in cache, so a lookup misses the cache about three times
- * (the block's lines) instead of once per binary-search step. */
-static bool build_top_index(struct ks_index *x)
-{
-	x->ntop = (x->n + KS_BLOCK - 1) / KS_BLOCK;
-	x->top = malloc((x->ntop ? x->ntop : 1) * sizeof(*x->top));
-	if (!x->top)
-		return false;
-	for (size_t k = 0; k < x->ntop; k++)
-		x->top[k] = x->addr[k * KS_BLOCK];
-	return true;
-}
-
 /* "Linux version X.Y..." before 5.16? */
 static bool banner_before_5_16(const char *banner)
 {
@@ -255,7 +241,7 @@ static void find_bounds(struct ksyms_table *t)
 void ks_index_free(struct ks_index *x)
 {
 	free(x->addr);
-	free(x->top);
+	ks_blocked_free(&x->addr_search);
 	free(x->by_addr);
 	free(x->mod_addr);
 	free(x->mod_by_addr);
@@ -273,7 +259,7 @@ struct ksyms_error *ksyms_table_prepare(struct ksyms_table *t)
 	find_bounds(t);
 	if (!build_addr_index(t, false, &t->idx.n, &t->idx.addr, &t->idx.by_addr) ||
 	    !build_addr_index(t, true, &t->idx.nmod, &t->idx.mod_addr, &t->idx.mod_by_addr) ||
-	    !build_top_index(&t->idx) || !build_name_index(t)) {
+	    !ks_blocked_init(&t->idx.addr_search, t->idx.addr, NULL, t->idx.n) || !build_name_index(t)) {
 		ks_index_free(&t->idx);
 		return &ks_enomem;
 	}
@@ -294,21 +280,6 @@ static bool ready(struct ksyms_table *t)
 
 /* ------------------------------------------------------------------------ */
 /* address lookups */
-
-/* ks_upper_bound_u64() over the kernel addresses, through the top index:
- * every block before the one whose first address is the last <= v lies
- * wholly <= v (it ends below that first address), every block after it
- * wholly above. */
-static size_t kernel_upper_bound(const struct ks_index *x, uint64_t v)
-{
-	size_t b = ks_upper_bound_u64(x->top, x->ntop, v);
-
-	if (b == 0)
-		return 0;
-	size_t lo = (b - 1) * KS_BLOCK;
-	size_t len = x->n - lo < KS_BLOCK ? x->n - lo : KS_BLOCK;
-	return lo + ks_upper_bound_u64(x->addr + lo, len, v);
-}
 
 /* [lo, hi), or [lo, hi] for a kernel before 5.16 (inclusive_bounds()). */
 static bool in_range(const struct ks_index *x, uint64_t a, uint64_t lo, uint64_t hi)
@@ -397,7 +368,7 @@ bool ksyms_table_lookup_addr(struct ksyms_table *t, uint64_t a, struct ksyms_mat
 	const struct ks_index *x = &t->idx;
 	if (!kernel_resolves(x, a))
 		return x->nmod && lookup_module(t, a, ret);
-	size_t pos = kernel_upper_bound(x, a);
+	size_t pos = ks_blocked_upper_bound(&x->addr_search, a);
 	if (pos == 0)
 		return x->nmod && lookup_module(t, a, ret);
 	pos--;

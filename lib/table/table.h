@@ -14,20 +14,18 @@
 
 #include "ksyms.h"
 #include "core/compiler.h"
+#include "core/search.h"
 
 #define KS_NO_MODULE UINT32_MAX
 
 struct ks_exports; /* lib/exports: the ksymtab, when read from an image */
-/* Addresses per block of the lookup's top index (lookup.c). */
-enum { KS_BLOCK = 64 };
 
 /* Lookup indexes (lookup.c), built on first use. */
 struct ks_index {
 	bool built;
 	size_t n;               /* kernel symbols in the address index */
 	uint64_t *addr;         /* their addresses, ascending */
-	uint64_t *top;          /* addr[k * KS_BLOCK]: a search index that stays in cache */
-	size_t ntop;
+	struct ks_blocked addr_search; /* over addr (core/search.h) */
 	uint32_t *by_addr;      /* table index at each address-order position */
 	size_t nmod;            /* module symbols, likewise */
 	uint64_t *mod_addr;

@@ -162,6 +162,66 @@ static void test_lower_bound(void)
 	CHECK_EQ_U64(ks_lower_bound_u64(top, NULL, 3, 0), 0);
 }
 
+/* Mismatches of the blocked searches against a plain scan of @a at @x. */
+static size_t blocked_mismatches(const uint64_t *a, size_t n, const struct ks_blocked *direct,
+				 const struct ks_blocked *through, uint64_t x)
+{
+	size_t lower = 0, upper;
+
+	while (lower < n && a[lower] < x)
+		lower++;
+	upper = lower;
+	while (upper < n && a[upper] <= x)
+		upper++;
+	return (ks_blocked_lower_bound(direct, x) != lower) + (ks_blocked_lower_bound(through, x) != lower) +
+	       (ks_blocked_upper_bound(direct, x) != upper) + (ks_blocked_upper_bound(through, x) != upper);
+}
+
+/* ks_blocked_* against a plain scan, across block boundaries: lengths
+ * around one, two and three blocks, repeats that straddle a block's start,
+ * direct and through an order array, keys 0 and UINT64_MAX included. */
+static void test_blocked_search(void)
+{
+	enum { MAX = 3 * KS_SEARCH_BLOCK + 2 };
+	static uint64_t a[MAX], s[MAX];
+	static uint32_t order[MAX];
+	size_t bad = 0, tried = 0;
+	unsigned r = 777;
+	const size_t lengths[] = { 0, 1, 2, KS_SEARCH_BLOCK - 1, KS_SEARCH_BLOCK, KS_SEARCH_BLOCK + 1,
+				   2 * KS_SEARCH_BLOCK, 2 * KS_SEARCH_BLOCK + 1, MAX };
+
+	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
+		size_t n = lengths[li];
+		for (int round = 0; round < 8; round++) {
+			/* round 6 ends on UINT64_MAX, round 7 lies just below it */
+			uint64_t v = round == 7 ? UINT64_MAX - 3 * MAX : 0;
+			for (size_t i = 0; i < n; i++) {
+				r = r * 1103515245u + 12345u;
+				v += (r >> 16) % 3; /* steps of 0, 1 or 2 */
+				a[i] = v;
+			}
+			uint64_t limit = v + 2;
+			if (round == 6 && n)
+				a[n - 1] = UINT64_MAX;
+			for (size_t i = 0; i < n; i++) {
+				s[n - 1 - i] = a[i];
+				order[i] = (uint32_t)(n - 1 - i);
+			}
+			struct ks_blocked direct, through;
+			CHECK(ks_blocked_init(&direct, a, NULL, n));
+			CHECK(ks_blocked_init(&through, s, order, n));
+			for (uint64_t x = round == 7 ? UINT64_MAX - 3 * MAX - 1 : 0; x <= limit; x++, tried++)
+				bad += blocked_mismatches(a, n, &direct, &through, x);
+			bad += blocked_mismatches(a, n, &direct, &through, UINT64_MAX - 1);
+			bad += blocked_mismatches(a, n, &direct, &through, UINT64_MAX);
+			ks_blocked_free(&direct);
+			ks_blocked_free(&through);
+		}
+	}
+	CHECK(tried > 5000);
+	CHECK_EQ_U64(bad, 0);
+}
+
 int main(void)
 {
 	test_span();
@@ -170,5 +230,6 @@ int main(void)
 	test_buf_and_map();
 	test_large_arrays();
 	test_lower_bound();
+	test_blocked_search();
 	return tap_done();
 }
