@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Storing the entries read from the ksymtab in the table's exports (table/exports.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exports.h"
 #include "core/buf.h"
 #include "core/overflow.h"
+#include "core/sort.h"
 
 static bool pool_add(struct ks_exports *x, const char *s, size_t len, uint32_t *ret)
 {
@@ -64,40 +66,6 @@ bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ks
 	return true;
 }
 
-/*
- * Sort the @n entry numbers at @p by their entries' table index, entries
- * of one index in the order they came: a stable radix sort, 11 bits a
- * pass, as many passes as the largest index needs (two for up to 4
- * million symbols), through @tmp (n numbers).  It replaced qsort() (4.9M
- * of `info`'s 123M instructions on 6.12 arm64 for 11,880 entries: a
- * comparison call each time).  Numbers, not (index, entry) pairs: half
- * the memory, and memory first touched costs more here than the lookups
- * of the index (the pairs and their copy were 59 of `info`'s 154 page
- * faults on 6.12 arm64).  The result is in @p.
- */
-enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS };
-
-static void sort_by_index(const struct ks_export_ent *ent, uint32_t *p, uint32_t *tmp, size_t n)
-{
-	uint32_t max = 0;
-
-	for (size_t i = 0; i < n; i++)
-		max = ent[p[i]].index > max ? ent[p[i]].index : max;
-	for (unsigned shift = 0; shift < 32 && (max >> shift) != 0; shift += RADIX_BITS) {
-		size_t at[RADIX] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			at[(ent[p[i]].index >> shift) & (RADIX - 1)]++;
-		for (size_t d = 0, sum = 0; d < RADIX; d++) {
-			size_t c = at[d];
-			at[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[at[(ent[p[i]].index >> shift) & (RADIX - 1)]++] = p[i];
-		memcpy(p, tmp, n * sizeof(*p));
-	}
-}
-
 bool ks_exports_finish(struct ks_exports *x)
 {
 	size_t room = x->count ? x->count : 1, bytes;
@@ -119,7 +87,11 @@ bool ks_exports_finish(struct ks_exports *x)
 		}
 		p[n++] = (uint32_t)i;
 	}
-	sort_by_index(x->ent, p, tmp, n);
+	/* by table index, entries of one index in the order they came (a
+	 * radix sort replaced qsort(): 4.9M of `info`'s 123M instructions on
+	 * 6.12 arm64 for 11,880 entries, a comparison call each time) */
+	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, index), sizeof(x->ent->index), p,
+			      tmp, n);
 	free(tmp);
 	x->by_index = p;
 	x->nby_index = n;

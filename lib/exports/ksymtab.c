@@ -29,6 +29,7 @@
  * and the one whose entries all name valid strings, and most often name
  * the table's symbol at their value, wins.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "exports.h"
 #include "core/error.h"
 #include "core/overflow.h"
+#include "core/sort.h"
 #include "kernel/elf.h"
 
 static const char *const sec_names[KS_SEC_COUNT] = {
@@ -295,6 +297,39 @@ static bool match_zero_values(const struct ksyms_table *t, struct ks_exports *x)
 	return true;
 }
 
+/*
+ * Match every entry to its table symbol (ks_ksym_match), in the order of
+ * their addresses: the searches then read the table's address column and
+ * names front to back.  In the ksymtab's own order (by name) each search
+ * read them at random, and waited on memory for ~6% of `ksyms info` on
+ * 6.12 arm64 (11,880 entries, a 1.2 MB column).
+ */
+static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
+{
+	size_t n = x->count, bytes;
+	uint32_t *p = ckd_mul_size(&bytes, n ? n : 1, sizeof(*p)) ? NULL : malloc(bytes);
+	uint32_t *tmp = p ? malloc(bytes) : NULL;
+
+	if (!tmp) {
+		free(p);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint32_t)i;
+	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, addr), sizeof(x->ent->addr), p,
+			      tmp, n);
+	free(tmp);
+	for (size_t k = 0; k < n; k++) {
+		struct ks_export_ent *e = &x->ent[p[k]];
+		const char *name = x->pool + e->name;
+		size_t index = ks_ksym_match(c, e->addr, name, strlen(name));
+		x->matched_by_address += index != SIZE_MAX;
+		e->index = index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index;
+	}
+	free(p);
+	return true;
+}
+
 static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l,
 				      struct ks_exports *x)
 {
@@ -316,12 +351,12 @@ static struct ksyms_error *decode_all(const struct ks_ksym_ctx *c, const struct 
 				return NULL;
 			}
 			enum ksyms_export_kind kind = s == KS_SEC_KSYMTAB && flags ? flag_kind(c, i) : sec_kind[s];
-			size_t index = ks_ksym_match(c, e.value, e.name, e.name_len);
-			x->matched_by_address += index != SIZE_MAX;
-			if (!ks_exports_add(x, &e, kind, index))
+			if (!ks_exports_add(x, &e, kind, SIZE_MAX))
 				return &ks_enomem;
 		}
 	}
+	if (!match_entries(c, x))
+		return &ks_enomem;
 	describe_layout(l, flags, x->layout, sizeof(x->layout));
 	x->info.layout = x->layout;
 	x->prel32 = l->prel32;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The bounds-checked reader, byte order helpers, overflow checks, errors,
  * the branch-free binary search. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -10,6 +11,7 @@
 #include "core/hashmap.h"
 #include "core/overflow.h"
 #include "core/search.h"
+#include "core/sort.h"
 #include "core/span.h"
 
 static void test_span(void)
@@ -222,6 +224,54 @@ static void test_blocked_search(void)
 	CHECK_EQ_U64(bad, 0);
 }
 
+/* ks_radix_sort_records: records of a u64 and a u32 key, sorted by each,
+ * against the order a stable insertion sort gives: keys with shared high
+ * digits (kernel addresses), repeats (stability), a key of UINT64_MAX. */
+struct rec {
+	uint64_t addr;
+	uint32_t index;
+};
+
+static void test_radix_sort(void)
+{
+	enum { N = 3000 };
+	static struct rec r[N];
+	static uint32_t p[N], tmp[N], want[N];
+	unsigned seed = 99;
+	size_t bad = 0;
+
+	for (int key = 0; key < 2; key++) {
+		for (size_t n = 0; n <= N; n = n ? n * 3 : 1) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				r[i].addr = 0xffff800080000000ull + ((uint64_t)(seed >> 8) % (1u << 22)) * 4;
+				r[i].index = (seed >> 4) % 70000;
+				if (i % 7 == 3)
+					r[i].addr = r[i / 2].addr; /* repeats */
+				p[i] = (uint32_t)i;
+			}
+			if (n > 5)
+				r[5].addr = UINT64_MAX;
+			for (size_t i = 0; i < n; i++) {
+				size_t j = i;
+				uint64_t k = key ? r[i].index : r[i].addr;
+				while (j > 0 && (key ? r[want[j - 1]].index : r[want[j - 1]].addr) > k) {
+					want[j] = want[j - 1];
+					j--;
+				}
+				want[j] = (uint32_t)i;
+			}
+			if (key)
+				ks_radix_sort_records(r, sizeof(*r), offsetof(struct rec, index), 4, p, tmp, n);
+			else
+				ks_radix_sort_records(r, sizeof(*r), offsetof(struct rec, addr), 8, p, tmp, n);
+			for (size_t i = 0; i < n; i++)
+				bad += p[i] != want[i];
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+}
+
 int main(void)
 {
 	test_span();
@@ -231,5 +281,6 @@ int main(void)
 	test_large_arrays();
 	test_lower_bound();
 	test_blocked_search();
+	test_radix_sort();
 	return tap_done();
 }
