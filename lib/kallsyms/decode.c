@@ -125,15 +125,14 @@ struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_fo
 	const struct ks_names *nm = &f->names;
 	const uint8_t *p = span_at(d, nm->off, nm->len);
 	uint32_t n = nm->num_syms;
-	struct token_slots *ts = malloc(sizeof(*ts));
 	/* names compress about 3:1; grow if a table compresses better */
 	size_t guess = nm->len * 3 + (size_t)n * 2 + ENTRY_ROOM;
 
 	if (guess > ctx->max_pool)
 		guess = (size_t)ctx->max_pool;
-
 	if (!p)
 		return ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
+	struct token_slots *ts = malloc(sizeof(*ts));
 	if (!ts || !ks_table_reserve(t, n, guess)) {
 		free(ts);
 		return &ks_enomem;
