@@ -10,10 +10,14 @@
 
 #include "compiler.h"
 
+struct ks_hashmap_slot {
+	uint64_t key;
+	uint32_t val;
+	uint32_t used; /* 0: empty */
+};
+
 struct ks_hashmap {
-	uint64_t *keys;
-	uint32_t *vals;
-	uint8_t *used;
+	struct ks_hashmap_slot *slots; /* cap of them; iterate over those in use */
 	size_t cap;   /* power of two */
 	size_t count;
 	size_t max;   /* refuse new keys beyond this */

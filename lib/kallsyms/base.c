@@ -337,14 +337,15 @@ static uint64_t top_two(const struct ks_hashmap *votes, uint32_t *ret_top1, uint
 	uint64_t best = 0;
 
 	for (size_t i = 0; i < votes->cap; i++) {
-		if (!votes->used[i])
+		const struct ks_hashmap_slot *s = &votes->slots[i];
+		if (!s->used)
 			continue;
-		if (votes->vals[i] > top1) {
+		if (s->val > top1) {
 			top2 = top1;
-			top1 = votes->vals[i];
-			best = votes->keys[i];
-		} else if (votes->vals[i] > top2) {
-			top2 = votes->vals[i];
+			top1 = s->val;
+			best = s->key;
+		} else if (s->val > top2) {
+			top2 = s->val;
 		}
 	}
 	*ret_top1 = top1;
