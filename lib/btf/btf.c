@@ -190,19 +190,14 @@ static bool is_data_type(char type)
 static void find_bounds(const struct ksyms_table *t, struct bounds *b)
 {
 	memset(b, 0, sizeof(*b));
-	for (size_t i = 0; i < t->count; i++) {
+	/* as the table's lookups tell CONFIG_KALLSYMS_ALL: a kernel with
+	 * text symbols only still has a few linker-made data ones, whose
+	 * names start with '_' (the first other one ends the search) */
+	for (size_t i = 0; i < t->count && !b->data; i++)
+		b->data = t->module[i] == KS_NO_MODULE && is_data_type(t->type[i]) && t->pool[t->name[i]] != '_';
+	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);) {
 		const char *n = t->pool + t->name[i];
-		if (t->module[i] != KS_NO_MODULE)
-			continue;
-		if (n[0] != '_') {
-			/* as the table's lookups tell CONFIG_KALLSYMS_ALL: a kernel
-			 * with text symbols only still has a few linker-made data
-			 * ones (asked until one is seen) */
-			if (!b->data && is_data_type(t->type[i]))
-				b->data = true;
-			continue;
-		}
-		if (n[1] != '_' || n[2] != 's' || n[3] != 't')
+		if (t->module[i] != KS_NO_MODULE || n[0] != '_' || n[1] != '_' || n[2] != 's' || n[3] != 't')
 			continue;
 		if (strcmp(n, "__start_BTF") == 0 && (!b->has_start || t->addr[i] < b->start)) {
 			b->start = t->addr[i];

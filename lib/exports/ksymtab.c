@@ -117,10 +117,10 @@ static bool sections_from_symbols(struct ks_ksym_ctx *c)
 	uint64_t start[KS_SEC_COUNT], stop[KS_SEC_COUNT];
 	bool has_start[KS_SEC_COUNT] = { 0 }, has_stop[KS_SEC_COUNT] = { 0 };
 
-	for (size_t i = 0; i < t->count; i++) {
+	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);) {
 		const char *n = t->pool + t->name[i];
 		if (n[0] != '_' || n[1] != '_' || n[2] != 's' || n[3] != 't')
-			continue; /* the cheap test first: this loop sees every symbol */
+			continue; /* the cheap test first: without the landmark list this loop sees every symbol */
 		bool is_start = strncmp(n, "__start_", 8) == 0;
 		if ((!is_start && strncmp(n, "__stop_", 7) != 0) || t->module[i] != KS_NO_MODULE)
 			continue;

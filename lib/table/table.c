@@ -16,6 +16,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 {
 	if (!t)
 		return;
+	ks_table_drop_landmarks(t);
 	free(t->addr); /* the block of all four columns */
 	free(t->pool);
 	free(t->banner);
@@ -110,6 +111,8 @@ bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *n
 {
 	uint32_t n, m = KS_NO_MODULE;
 
+	if (t->landmarks)
+		ks_table_drop_landmarks(t);
 	if (!grow_arrays(t, t->count + 1) || !pool_add(t, name, name_len, &n))
 		return false;
 	/* /proc/kallsyms lists a module's symbols together: share its name */

@@ -84,6 +84,10 @@ struct ksyms_table {
 	size_t pool_len, pool_cap;
 	char *banner;     /* owned copy behind info.banner */
 	struct ks_exports *exports;
+	/* indices of the landmark symbols, ascending (landmarks.c); NULL:
+	 * not listed (dropped when a symbol is added) */
+	uint32_t *landmarks;
+	size_t nlandmarks;
 };
 
 KS_MUST_CHECK struct ksyms_table *ks_table_new(void);
@@ -102,6 +106,31 @@ static inline void ks_table_get(const struct ksyms_table *t, size_t i, struct ks
 	ret->module = t->module[i] == KS_NO_MODULE ? NULL : t->pool + t->module[i];
 	ret->type = t->type[i];
 }
+/* landmarks.c: the names that readers of a table search for one by one
+ * (kallsyms_*, linux_banner, _sdata, _edata, _text, _start, __start_*,
+ * __stop_*).  The kallsyms decoder lists the symbols so named as it
+ * writes them; a search for one of them walks that list:
+ *	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);)
+ * which visits every symbol when there is no list (another source, out
+ * of memory, or dropped), so the answer never depends on it. */
+enum { KS_LANDMARK_MIN_LEN = 5 }; /* "_text" */
+bool ks_is_landmark_name(const char *name);
+void ks_table_drop_landmarks(struct ksyms_table *t);
+
+static inline bool ks_landmark_next(const struct ksyms_table *t, size_t *k, size_t *ret_i)
+{
+	if (t->landmarks) {
+		if (*k >= t->nlandmarks)
+			return false;
+		*ret_i = t->landmarks[(*k)++];
+		return true;
+	}
+	if (*k >= t->count)
+		return false;
+	*ret_i = (*k)++;
+	return true;
+}
+
 KS_MUST_CHECK bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len);
 /* A table whose addresses are its source's own (a symbol list, an ELF
  * .symtab): nothing was inferred, so they stand as stated (lib/verify

@@ -161,7 +161,7 @@ static void find_names(struct vctx *v)
 	v->banner = -1;
 	for (int id = 0; id < KSYMS_TAB_COUNT; id++)
 		v->table_sym[id] = -1;
-	for (size_t i = 0; i < t->count; i++) {
+	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);) {
 		const char *n = t->pool + t->name[i];
 		if (n[0] == 'l' && v->banner < 0 && strcmp(n, "linux_banner") == 0) {
 			v->banner = (long)i;

@@ -17,6 +17,7 @@
 #include "gen/gen.h"
 #include "kallsyms/kallsyms.h"
 #include "kernel/elf.h"
+#include "table/table.h"
 
 #define SYM(a, t, n) { .addr = (a), .type = (t), .name = (n) }
 
@@ -1121,6 +1122,77 @@ static void test_hint(void)
 	free(buf);
 }
 
+/*
+ * The decoder lists the landmark symbols (table/landmarks.c) as it writes
+ * the names, which the searches for kallsyms_*, linux_banner, _sdata and
+ * the like then walk instead of every name.  The list must be exactly the
+ * names the rule names, stated here independently, among near misses of
+ * each kind and 1,800 ordinary names.
+ */
+static bool landmark_by_rule(const char *n)
+{
+	static const char *const exact[] = { "linux_banner", "_sdata", "_edata", "_text", "_start" };
+
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(n, exact[i]) == 0)
+			return true;
+	return strncmp(n, "kallsyms_", 9) == 0 || strncmp(n, "__start_", 8) == 0 || strncmp(n, "__stop_", 7) == 0;
+}
+
+static void test_landmarks(void)
+{
+	static const char *const extra[] = {
+		"kallsyms_fake", "kallsyms_", "kallsyms", "kallsym_x", "kall", "k", "linux_bannerx", "linux_banne",
+		"linu", "l", "_sdata", "_sdatax", "_sdat", "_edata", "_edat", "_start", "_startx", "_star", "_textx",
+		"_tex", "__start_x", "__start_", "__start", "__stop_y", "__stop", "__stack_chk_fail", "__st", "_s",
+		"_e", "_t", "__", "_",
+	};
+	uint64_t a = 0xffffffff81000000ull;
+	struct synth s;
+	struct ksyms_gen_result r = { 0 };
+	struct ksyms_layout layout;
+	struct ksyms_image *img = NULL;
+	struct ksyms_table *tab = NULL;
+
+	memset(&s, 0, sizeof(s));
+	s.rng = 4242;
+	add(&s, a, 'T', "_text");
+	a += 0x1000;
+	add(&s, a, 'T', "_stext");
+	add_region(&s, &a, 1500, "tT");
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++, a += 0x40)
+		add(&s, a, 't', extra[i]);
+	add_region(&s, &a, 300, "tT");
+	add(&s, a, 'T', "_etext");
+	add(&s, a + 0x1000, 'B', "_end");
+	fix_names(&s);
+	CHECK(!ksyms_layout_preset("6.1", 8, &layout));
+	KSYMS_OPTS(ksyms_gen_opts, o, .layout = layout, .word_size = 8, .byte_order = KSYMS_ENDIAN_LITTLE,
+		   .base = 0xffffffff81000000ull);
+	CHECK(!ksyms_generate(s.v, s.n, &o, &r));
+	CHECK(!ksyms_image_open_mem(r.data, r.size, NULL, &img) && !ksyms_table_from_image(img, NULL, &tab));
+	size_t bad = 0, listed = 0, k = 0;
+	CHECK(tab && tab->landmarks);
+	for (size_t i = 0; tab && tab->landmarks && i < tab->count; i++) {
+		bool want = landmark_by_rule(tab->pool + tab->name[i]);
+		bool have = k < tab->nlandmarks && tab->landmarks[k] == i;
+		k += have;
+		listed += have;
+		if (want != have) {
+			printf("# landmark list: '%s' %s\n", tab->pool + tab->name[i], want ? "missing" : "listed");
+			bad++;
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+	/* _text, and kallsyms_fake, kallsyms_, _sdata, _edata, _start,
+	 * __start_x, __start_, __stop_y of the extras: not vacuous */
+	CHECK_EQ_U64(listed, 9);
+	ksyms_table_destroy(tab);
+	ksyms_image_destroy(img);
+	ksyms_free(r.data);
+	synth_free(&s);
+}
+
 int main(void)
 {
 	test_tokens_two_symbols();
@@ -1137,5 +1209,6 @@ int main(void)
 	test_roundtrips();
 	test_word_size_decides();
 	test_hint();
+	test_landmarks();
 	return tap_done();
 }
