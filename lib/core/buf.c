@@ -101,6 +101,48 @@ void *ks_alloc_large(size_t bytes)
 	return q;
 }
 
+/*
+ * For the vote maps (hashmap.c), which must start zeroed: ks_calloc_large()
+ * clears with memset() what the kernel has just cleared, 16 MiB for the
+ * largest.  Below LARGE_MIN calloc() does the same job; from it on, an
+ * anonymous mapping trimmed to a 2 MiB boundary.
+ */
+void *ks_map_zeroed(size_t bytes)
+{
+	size_t r, span;
+
+	if (bytes < LARGE_MIN)
+		return calloc(1, bytes ? bytes : 1);
+	if (ckd_add_size(&r, bytes, KS_HUGE_PAGE - 1))
+		return NULL;
+	r &= ~(size_t)(KS_HUGE_PAGE - 1);
+	if (ckd_add_size(&span, r, KS_HUGE_PAGE))
+		return NULL;
+	uint8_t *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	uint8_t *q = (uint8_t *)(((uintptr_t)m + KS_HUGE_PAGE - 1) & ~(uintptr_t)(KS_HUGE_PAGE - 1));
+	if (q > m)
+		(void)munmap(m, (size_t)(q - m));
+	if (q + r < m + span)
+		(void)munmap(q + r, (size_t)(m + span - (q + r)));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(q, r, MADV_HUGEPAGE);
+#endif
+	return q;
+}
+
+void ks_unmap_zeroed(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < LARGE_MIN) {
+		free(p);
+		return;
+	}
+	(void)munmap(p, (bytes + KS_HUGE_PAGE - 1) & ~(size_t)(KS_HUGE_PAGE - 1));
+}
+
 /* ks_alloc_large() zeroed, for @n elements of @elem bytes. */
 void *ks_calloc_large(size_t n, size_t elem)
 {

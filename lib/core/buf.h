@@ -44,6 +44,12 @@ void ks_advise_huge(void *p, size_t bytes);
 void *ks_alloc_large(size_t bytes);
 void *ks_calloc_large(size_t n, size_t elem);
 
+/* Zeroed memory of @bytes from the kernel, 2 MiB-aligned and advised
+ * huge from 256 KiB on, without a memset() (fresh pages are zero);
+ * freed with ks_unmap_zeroed(p, bytes) only.  NULL: out of memory. */
+void *ks_map_zeroed(size_t bytes);
+void ks_unmap_zeroed(void *p, size_t bytes);
+
 /* Map the pages under an array about to be written all over now, in one
  * system call instead of a fault per page (advice only). */
 void ks_prefault(void *p, size_t bytes);

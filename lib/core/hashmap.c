@@ -8,11 +8,13 @@
 
 /*
  * The slots are one array: a probe reads one cache line, not three (key,
- * value and flag apart), and the base inference's map of 131,072 slots is
+ * value and flag apart), and the self-pointer map of 131,072 slots is
  * exactly one 2 MiB huge page.  Apart they were three allocations (two
  * huge pages and 32 pages of 4 KiB) whose first touch and release took
  * 1.0 ms of `ksyms list` on 7.2 arm64 (shadow page tables make each fresh
- * page and each unmapping expensive on the benchmark VM).
+ * page and each unmapping expensive on the benchmark VM).  The array comes
+ * zeroed from the kernel (ks_map_zeroed): a memset() of the pointer-vote
+ * map would clear 16 MiB a second time.
  */
 bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 {
@@ -23,12 +25,11 @@ bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 	memset(m, 0, sizeof(*m));
 	if (ckd_mul_size(&bytes, cap, sizeof(*m->slots)))
 		return false;
-	m->slots = ks_alloc_large(bytes);
+	m->slots = ks_map_zeroed(bytes);
 	if (!m->slots)
 		return false;
 	/* probed at random: every page is touched early */
 	ks_prefault(m->slots, bytes);
-	memset(m->slots, 0, bytes);
 	m->cap = cap;
 	m->max = max;
 	return true;
@@ -36,7 +37,7 @@ bool ks_hashmap_init(struct ks_hashmap *m, size_t max)
 
 void ks_hashmap_deinit(struct ks_hashmap *m)
 {
-	free(m->slots);
+	ks_unmap_zeroed(m->slots, m->cap * sizeof(*m->slots));
 	memset(m, 0, sizeof(*m));
 }
 
