@@ -14,7 +14,7 @@ static bool pool_add(struct ks_exports *x, const char *s, size_t len, uint32_t *
 	size_t need;
 
 	if (ckd_add_size(&need, x->pool_len, len + 1) || need > UINT32_MAX ||
-	    !ks_grow((void **)&x->pool, &x->pool_cap, need, 1))
+	    !ks_arena_grow(x->arena, (void **)&x->pool, &x->pool_cap, need, 1))
 		return false;
 	memcpy(x->pool + x->pool_len, s, len);
 	x->pool[x->pool_len + len] = 0;
@@ -38,16 +38,16 @@ static bool ns_add(struct ks_exports *x, const char *s, size_t len, uint32_t *re
 }
 
 /* Room for @n more entries, up to a bound (the sections' sizes come from
- * the image): from 256 KiB on the arrays then start on huge pages
- * (ks_grow), instead of growing through fresh 4 KiB pages, whose first
- * touch was a third of reading 13,867 exports on the benchmark VM. */
+ * the image), in the table's arena (core/arena.c): growing through fresh
+ * 4 KiB pages instead was a third of reading 13,867 exports on the
+ * benchmark VM. */
 bool ks_exports_reserve(struct ks_exports *x, size_t n)
 {
 	enum { MAX_RESERVE = 1 << 18, NAME_BYTES = 32 };
 
 	n = n < MAX_RESERVE ? n : MAX_RESERVE;
-	return ks_grow((void **)&x->ent, &x->cap, x->count + n, sizeof(*x->ent)) &&
-	       ks_grow((void **)&x->pool, &x->pool_cap, x->pool_len + n * NAME_BYTES, 1);
+	return ks_arena_grow(x->arena, (void **)&x->ent, &x->cap, x->count + n, sizeof(*x->ent)) &&
+	       ks_arena_grow(x->arena, (void **)&x->pool, &x->pool_cap, x->pool_len + n * NAME_BYTES, 1);
 }
 
 bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ksyms_export_kind kind, size_t index)
@@ -59,7 +59,7 @@ bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ks
 		.kind = (uint8_t)kind,
 	};
 
-	if (!ks_grow((void **)&x->ent, &x->cap, x->count + 1, sizeof(*x->ent)) ||
+	if (!ks_arena_grow(x->arena, (void **)&x->ent, &x->cap, x->count + 1, sizeof(*x->ent)) ||
 	    !pool_add(x, e->name, e->name_len, &ent.name) || (e->ns && !ns_add(x, e->ns, e->ns_len, &ent.ns)))
 		return false;
 	x->ent[x->count++] = ent;
@@ -69,14 +69,14 @@ bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ks
 bool ks_exports_finish(struct ks_exports *x)
 {
 	size_t room = x->count ? x->count : 1, bytes;
-	uint32_t *p = ckd_mul_size(&bytes, room, sizeof(*p)) ? NULL : ks_alloc_large(bytes);
-	uint32_t *tmp = p ? malloc(bytes) : NULL;
+	/* by_index stays; the sort's scratch goes back to the arena */
+	uint32_t *p = ckd_mul_size(&bytes, room, sizeof(*p)) ? NULL : ks_arena_alloc(x->arena, bytes);
+	struct ks_arena_mark scratch = ks_arena_mark(x->arena);
+	uint32_t *tmp = p ? ks_arena_alloc(x->arena, bytes) : NULL;
 	size_t n = 0;
 
-	if (!tmp) {
-		free(p);
+	if (!tmp)
 		return false;
-	}
 	for (size_t i = 0; i < x->count; i++) {
 		const struct ks_export_ent *e = &x->ent[i];
 		x->info.gpl += e->kind == KSYMS_EXPORT_GPL || e->kind == KSYMS_EXPORT_UNUSED_GPL;
@@ -92,7 +92,7 @@ bool ks_exports_finish(struct ks_exports *x)
 	 * 6.12 arm64 for 11,880 entries, a comparison call each time) */
 	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, index), sizeof(x->ent->index), p,
 			      tmp, n);
-	free(tmp);
+	ks_arena_release(x->arena, scratch);
 	x->by_index = p;
 	x->nby_index = n;
 	x->info.count = x->count;

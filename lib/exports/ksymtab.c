@@ -306,19 +306,19 @@ static bool match_zero_values(const struct ksyms_table *t, struct ks_exports *x)
  */
 static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
 {
+	struct ks_arena_mark scratch = ks_arena_mark(x->arena);
 	size_t n = x->count, bytes;
-	uint32_t *p = ckd_mul_size(&bytes, n ? n : 1, sizeof(*p)) ? NULL : malloc(bytes);
-	uint32_t *tmp = p ? malloc(bytes) : NULL;
+	uint32_t *p = ckd_mul_size(&bytes, n ? n : 1, sizeof(*p)) ? NULL : ks_arena_alloc(x->arena, bytes);
+	uint32_t *tmp = p ? ks_arena_alloc(x->arena, bytes) : NULL;
 
 	if (!tmp) {
-		free(p);
+		ks_arena_release(x->arena, scratch);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint32_t)i;
 	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, addr), sizeof(x->ent->addr), p,
 			      tmp, n);
-	free(tmp);
 	for (size_t k = 0; k < n; k++) {
 		struct ks_export_ent *e = &x->ent[p[k]];
 		const char *name = x->pool + e->name;
@@ -326,7 +326,7 @@ static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
 		x->matched_by_address += index != SIZE_MAX;
 		e->index = index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index;
 	}
-	free(p);
+	ks_arena_release(x->arena, scratch);
 	return true;
 }
 
@@ -436,6 +436,7 @@ struct ksyms_error *ks_exports_read(const struct ks_kernel *k, struct ksyms_tabl
 		return &ks_enomem;
 	ks_exports_destroy(t->exports);
 	t->exports = x;
+	x->arena = &t->arena;
 	ctx_init(&c, k, t);
 	if (!ks_vamap_usable(&c.map)) {
 		x->info.unknown_reason = "the kernel's load address is unknown (use --base)";

@@ -10,10 +10,7 @@ void ks_exports_destroy(struct ks_exports *x)
 {
 	if (!x)
 		return;
-	free(x->ent);
-	free(x->pool);
-	free(x->by_index);
-	free(x);
+	free(x); /* its arrays go with the table's arena */
 }
 
 static const struct ksyms_exports_info no_ksymtab = {

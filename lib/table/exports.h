@@ -25,6 +25,8 @@ struct ks_export_ent {
 
 struct ks_exports {
 	struct ksyms_exports_info info;
+	/* the table's arena, where ent, pool and by_index live */
+	struct ks_arena *arena;
 	struct ks_export_ent *ent;
 	size_t count, cap;
 	char *pool;

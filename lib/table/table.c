@@ -22,6 +22,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	free(t->banner);
 	ks_index_free(&t->idx);
 	ks_exports_destroy(t->exports);
+	ks_arena_free(&t->arena);
 	free(t);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ksyms.h"
+#include "core/arena.h"
 #include "core/compiler.h"
 #include "core/search.h"
 
@@ -84,6 +85,8 @@ struct ksyms_table {
 	size_t pool_len, pool_cap;
 	char *banner;     /* owned copy behind info.banner */
 	struct ks_exports *exports;
+	/* the exports' arrays and the scratch of passes over the table */
+	struct ks_arena arena;
 	/* indices of the landmark symbols, ascending (landmarks.c); NULL:
 	 * not listed (dropped when a symbol is added) */
 	uint32_t *landmarks;

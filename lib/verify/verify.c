@@ -11,6 +11,7 @@
 #include "kernel/vmcoreinfo.h"
 #include "core/compiler.h"
 #include "core/error.h"
+#include "core/overflow.h"
 #include "core/search.h"
 #include "core/span.h"
 #include "table/exports.h"
@@ -40,7 +41,7 @@ struct vctx {
 	uint64_t *text; /* function symbols' addresses, ascending, unique */
 	size_t ntext;
 	/* bit k: a function symbol starts in text[0] + [k, k + 1) << coarse_shift
-	 * (in the text array's allocation, after it) */
+	 * (in the text array's allocation, after its room) */
 	uint64_t *coarse;
 	size_t coarse_bits;
 	unsigned coarse_shift;
@@ -78,22 +79,31 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The function symbols' addresses, ascending and unique, with room for
- * COARSE_WORDS more after the table's count.  A kallsyms table is in
- * address order already (but for x86-64 per-cpu symbols in front, which
- * are data): sort only when it is not. */
+/* The function symbols' addresses, ascending and unique, in the table's
+ * arena (scratch, given back by the caller), with room after them for the
+ * coarse map (build_coarse: at most a quarter word per address, plus two,
+ * and COARSE_WORDS).  Counted first, so that the room is no larger than
+ * it must be: in the arena's chunk with the exports, on 6.12 arm64, it
+ * needs no 2 MiB page of its own.  A kallsyms table is in address order
+ * already (but for x86-64 per-cpu symbols in front, which are data): sort
+ * only when it is not. */
 enum { COARSE_WORDS = 1 << 15, COARSE_DENSITY = 16 };
 
-static uint64_t *text_addresses(const struct ksyms_table *t, size_t *ret_n)
+static uint64_t *text_addresses(struct ksyms_table *t, size_t *ret_n, uint64_t **ret_coarse)
 {
-	size_t n = 0;
+	size_t n = 0, words;
 	bool sorted = true;
 
-	if (t->count > SIZE_MAX / sizeof(uint64_t) - COARSE_WORDS)
-		return NULL;
-	uint64_t *a = ks_alloc_large((t->count + COARSE_WORDS) * sizeof(*a));
+	for (size_t i = 0; i < t->count; i++)
+		n += is_text(t->type[i]);
+	size_t coarse = n / 4 + 2 < COARSE_WORDS ? n / 4 + 2 : COARSE_WORDS;
+	uint64_t *a = ckd_add_size(&words, n, coarse) || words > SIZE_MAX / sizeof(*a)
+			      ? NULL
+			      : ks_arena_alloc(&t->arena, words * sizeof(*a));
 	if (!a)
 		return NULL;
+	*ret_coarse = a + n;
+	n = 0;
 	for (size_t i = 0; i < t->count; i++) {
 		if (!is_text(t->type[i]))
 			continue;
@@ -133,7 +143,6 @@ static void build_coarse(struct vctx *v)
 		shift++;
 	v->coarse_shift = shift;
 	v->coarse_bits = (size_t)(range >> shift) + 1;
-	v->coarse = v->text + v->t->count;
 	memset(v->coarse, 0, (v->coarse_bits + 63) / 64 * sizeof(*v->coarse));
 	for (size_t i = 0; i < v->ntext; i++) {
 		size_t bit = (size_t)((v->text[i] - v->text[0]) >> shift);
@@ -503,9 +512,12 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 	t->info.num_checks = 0;
 	t->info.checks = t->checks;
 	ks_vamap_init(&v.map, k, i->base_known, i->base, i->word_size);
-	v.text = text_addresses(t, &v.ntext);
-	if (!v.text)
+	struct ks_arena_mark scratch = ks_arena_mark(&t->arena);
+	v.text = text_addresses(t, &v.ntext, &v.coarse);
+	if (!v.text) {
+		ks_arena_release(&t->arena, scratch);
 		return &ks_enomem;
+	}
 	find_names(&v);
 	check_entry(&v);
 	check_banner(&v);
@@ -514,7 +526,7 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 	check_exports(&v);
 	check_vmcoreinfo(&v);
 	check_text_range(&v);
-	free(v.text);
+	ks_arena_release(&t->arena, scratch);
 	verdict(t);
 	return NULL;
 }

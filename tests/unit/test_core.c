@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The bounds-checked reader, byte order helpers, overflow checks, errors,
- * the branch-free binary search. */
+ * the branch-free binary search, the arena. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "harness.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/hashmap.h"
@@ -272,6 +273,57 @@ static void test_radix_sort(void)
 	CHECK_EQ_U64(bad, 0);
 }
 
+/* The arena: aligned pieces that do not overlap and keep their bytes, a
+ * small chunk for small requests and whole huge pages for large ones,
+ * exact first reservations, and release giving back exactly what came
+ * after the mark. */
+static void test_arena(void)
+{
+	struct ks_arena a = { 0 };
+	unsigned char *p[64];
+	size_t bad = 0;
+
+	for (size_t i = 0; i < 64; i++) {
+		p[i] = ks_arena_alloc(&a, i * 37 + 1);
+		if (!p[i] || (uintptr_t)p[i] % 16)
+			bad++;
+		else
+			memset(p[i], (int)i, i * 37 + 1);
+	}
+	for (size_t i = 0; i < 64; i++)
+		for (size_t j = 0; p[i] && j < i * 37 + 1; j++)
+			bad += p[i][j] != (unsigned char)i;
+	CHECK_EQ_U64(bad, 0);
+	struct ks_arena_chunk *small = a.chunks;
+	CHECK(small != NULL);
+
+	/* a large piece starts a chunk on a 2 MiB boundary (after the header) */
+	struct ks_arena_mark m = ks_arena_mark(&a);
+	unsigned char *big = ks_arena_alloc(&a, 300u << 10);
+	CHECK(big != NULL && a.chunks != small && (uintptr_t)big / KS_HUGE_PAGE == (uintptr_t)(big + (300u << 10)) / KS_HUGE_PAGE);
+	unsigned char *next = ks_arena_alloc(&a, 1u << 20); /* fits the same chunk's rest */
+	CHECK(next == big + (300u << 10));
+	ks_arena_release(&a, m);
+	CHECK(a.chunks == small);
+	CHECK(ks_arena_alloc(&a, 16) == p[63] + ((63 * 37 + 1 + 15) & ~(size_t)15));
+
+	/* growth: first reservation exact, then doubling, the contents kept */
+	uint32_t *v = NULL;
+	size_t cap = 0;
+	CHECK(ks_arena_grow(&a, (void **)&v, &cap, 1000, sizeof(*v)) && cap == 1000);
+	for (uint32_t i = 0; i < 1000; i++)
+		v[i] = i * 7;
+	CHECK(ks_arena_grow(&a, (void **)&v, &cap, 1001, sizeof(*v)) && cap == 2000);
+	bad = 0;
+	for (uint32_t i = 0; i < 1000; i++)
+		bad += v[i] != i * 7;
+	CHECK_EQ_U64(bad, 0);
+	CHECK(!ks_arena_grow(&a, (void **)&v, &cap, SIZE_MAX / 2, sizeof(*v)));
+	CHECK(ks_arena_alloc(&a, SIZE_MAX - 8) == NULL);
+	ks_arena_free(&a);
+	CHECK(a.chunks == NULL && a.used == 0);
+}
+
 int main(void)
 {
 	test_span();
@@ -282,5 +334,6 @@ int main(void)
 	test_lower_bound();
 	test_blocked_search();
 	test_radix_sort();
+	test_arena();
 	return tap_done();
 }
