@@ -7,6 +7,7 @@
  * sort 25 small-page faults, and verification's text addresses another
  * huge page: 1.5 MB in all, which one chunk holds.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 struct ks_arena_chunk {
 	struct ks_arena_chunk *next;
 	size_t size; /* bytes of room after the header */
+	bool lent;   /* in another allocation (ks_arena_lend): not freed here */
 	_Alignas(16) unsigned char room[];
 };
 
@@ -40,8 +42,10 @@ static struct ks_arena_chunk *new_chunk(size_t need)
 		bytes &= ~(size_t)(KS_HUGE_PAGE - 1);
 	}
 	struct ks_arena_chunk *c = ks_alloc_large(bytes);
-	if (c)
+	if (c) {
 		c->size = bytes - sizeof(*c);
+		c->lent = false;
+	}
 	return c;
 }
 
@@ -88,6 +92,28 @@ bool ks_arena_grow(struct ks_arena *a, void **p, size_t *cap, size_t need, size_
 	return true;
 }
 
+bool ks_arena_lend(struct ks_arena *a, void *p, size_t bytes)
+{
+	uintptr_t at = ((uintptr_t)p + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
+	size_t skip = (size_t)(at - (uintptr_t)p);
+
+	if (a->chunks || bytes < skip || bytes - skip < SMALL_CHUNK)
+		return false;
+	struct ks_arena_chunk *c = (struct ks_arena_chunk *)at;
+	c->next = NULL;
+	c->size = bytes - skip - sizeof(*c);
+	c->lent = true;
+	a->chunks = c;
+	a->used = 0;
+	return true;
+}
+
+void ks_arena_keep(struct ks_arena *a, void *p)
+{
+	free(a->kept); /* only one lender: never set twice */
+	a->kept = p;
+}
+
 struct ks_arena_mark ks_arena_mark(const struct ks_arena *a)
 {
 	return (struct ks_arena_mark){ a->chunks, a->used };
@@ -98,7 +124,8 @@ void ks_arena_release(struct ks_arena *a, struct ks_arena_mark m)
 	while (a->chunks && a->chunks != m.chunk) {
 		struct ks_arena_chunk *c = a->chunks;
 		a->chunks = c->next;
-		free(c);
+		if (!c->lent)
+			free(c);
 	}
 	a->used = a->chunks ? m.used : 0;
 }
@@ -106,4 +133,6 @@ void ks_arena_release(struct ks_arena *a, struct ks_arena_mark m)
 void ks_arena_free(struct ks_arena *a)
 {
 	ks_arena_release(a, (struct ks_arena_mark){ NULL, 0 });
+	free(a->kept);
+	a->kept = NULL;
 }

@@ -101,6 +101,15 @@ void *ks_alloc_large(size_t bytes)
 	return q;
 }
 
+size_t ks_large_size(size_t bytes)
+{
+	size_t r;
+
+	if (bytes < LARGE_MIN || ckd_add_size(&r, bytes, KS_HUGE_PAGE - 1))
+		return bytes;
+	return r & ~(size_t)(KS_HUGE_PAGE - 1);
+}
+
 /*
  * For the vote maps (hashmap.c), which must start zeroed: ks_calloc_large()
  * clears with memset() what the kernel has just cleared, 16 MiB for the

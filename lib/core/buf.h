@@ -42,6 +42,9 @@ void ks_advise_huge(void *p, size_t bytes);
 
 /* Arrays of 256 KiB or more on huge pages (see buf.c); free() frees them. */
 void *ks_alloc_large(size_t bytes);
+/* The bytes that ks_alloc_large(@bytes) really allocates (its huge-page
+ * rounding), all of them usable. */
+size_t ks_large_size(size_t bytes);
 void *ks_calloc_large(size_t n, size_t elem);
 
 /* Zeroed memory of @bytes from the kernel, 2 MiB-aligned and advised

@@ -17,12 +17,12 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	if (!t)
 		return;
 	ks_table_drop_landmarks(t);
+	ks_exports_destroy(t->exports);
+	ks_arena_free(&t->arena); /* before the block that may hold its first chunk */
 	free(t->addr); /* the block of all four columns */
 	free(t->pool);
 	free(t->banner);
 	ks_index_free(&t->idx);
-	ks_exports_destroy(t->exports);
-	ks_arena_free(&t->arena);
 	free(t);
 }
 
@@ -52,7 +52,11 @@ static bool set_capacity(struct ksyms_table *t, size_t cap)
 		memcpy(module, t->module, t->count * sizeof(*module));
 		memcpy(type, t->type, t->count * sizeof(*type));
 	}
-	free(t->addr);
+	if (t->block_lent)
+		ks_arena_keep(&t->arena, t->addr); /* its end is the arena's first chunk */
+	else
+		free(t->addr);
+	t->block_lent = false;
 	t->addr = addr;
 	t->name = name;
 	t->module = module;
@@ -80,9 +84,19 @@ bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool_bytes)
 
 	if (ckd_add_size(&need, t->count, n))
 		return false;
-	/* a first reservation is the caller's count: exactly that */
-	if (!(t->cap == 0 && need > 0 ? set_capacity(t, need) : grow_arrays(t, need)))
+	/* a first reservation is the caller's count: exactly that, and the
+	 * rest of the block's last 2 MiB page, cleared with it when first
+	 * touched, becomes the arena's first chunk (on 6.12 arm64 1.43 MB,
+	 * where the exports and the verifier's scratch took a page of their
+	 * own) */
+	if (t->cap == 0 && need > 0) {
+		size_t bytes = need * COLUMN_BYTES; /* cannot overflow: set_capacity() allocated it */
+		if (!set_capacity(t, need))
+			return false;
+		t->block_lent = ks_arena_lend(&t->arena, (uint8_t *)t->addr + bytes, ks_large_size(bytes) - bytes);
+	} else if (!grow_arrays(t, need)) {
 		return false;
+	}
 	/* a reservation is for symbols about to be written: all of each column */
 	ks_prefault(t->addr + t->count, n * sizeof(*t->addr));
 	ks_prefault(t->name + t->count, n * sizeof(*t->name));

@@ -85,8 +85,10 @@ struct ksyms_table {
 	size_t pool_len, pool_cap;
 	char *banner;     /* owned copy behind info.banner */
 	struct ks_exports *exports;
-	/* the exports' arrays and the scratch of passes over the table */
+	/* the exports' arrays and the scratch of passes over the table; its
+	 * first chunk may be lent from the columns' block (table.c) */
 	struct ks_arena arena;
+	bool block_lent;
 	/* indices of the landmark symbols, ascending (landmarks.c); NULL:
 	 * not listed (dropped when a symbol is added) */
 	uint32_t *landmarks;
