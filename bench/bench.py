@@ -5,8 +5,9 @@ The benchmark: one command that prints the README's performance tables.
 
 For every kernel of the corpus ($KSYMS_CORPUS, as ../shared/corpus/unpack
 prints it), evicted from the page cache and read once by `ksyms info` (see
-evict()), then after one warm-up run, N runs each (default 7)
-of:
+evict()), one warm-up run each, then N rounds (default 7), each running
+in turn (so that every ratio compares runs of the same minutes; output
+synced after each run, untimed):
   read    cat IMAGE > /dev/null: the cost of reading the file once
   list    ksyms list IMAGE > FILE
   info    ksyms info IMAGE > FILE
@@ -62,19 +63,56 @@ def run_once(cmd, stdin=None, stdout=None):
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
-def measure(cmd, runs, stdin=None, stdout=None):
-    """Median and range of @runs runs after a warm-up; None if any failed."""
-    if run_once(cmd, stdin, stdout) is None:
-        return None
-    rs = []
-    for _ in range(runs):
-        r = run_once(cmd, stdin, stdout)
-        if r is None:
-            return None
-        rs.append(r)
+def summary(rs):
     walls = [r[0] for r in rs]
     return {'wall': statistics.median(walls), 'wall_min': min(walls), 'wall_max': max(walls),
             'cpu': statistics.median(r[1] for r in rs), 'rss_mib': max(r[2] for r in rs) / 1024}
+
+
+def measure(cmd, runs, stdin=None, stdout=None):
+    """Median and range of @runs runs after a warm-up; None if any failed."""
+    return measure_together({'one': (cmd, stdin, stdout)}, runs)['one']
+
+
+def measure_together(jobs, runs):
+    """measure() for each of @jobs (name: (cmd, stdin, stdout)), run in turn
+    round by round after a warm-up of each: this VM's speed moves by half
+    within minutes, and 7 runs of `list` followed by 7 of the codec alone
+    once put 6.1 s390x's list / floor at 1.21 where alternating runs gave
+    1.02.  Each run's written output is synced before the next run starts,
+    untimed: the writeback of `elf`'s 60-100 MB otherwise ran during the
+    next command (it slowed `xz -dc` of 6.1 s390x from about 360 to 515 ms).
+    None for a command that failed once."""
+    ok = {}
+    for name, job in jobs.items():
+        ok[name] = run_once(*job) is not None
+        os.sync()
+    samples = {name: [] for name in jobs}
+    for _ in range(runs):
+        for name, job in jobs.items():
+            r = run_once(*job) if ok[name] else None
+            os.sync()
+            if r is None:
+                ok[name] = False
+            else:
+                samples[name].append(r)
+    return {name: summary(samples[name]) if ok[name] else None for name in jobs}
+
+
+def speed_probe():
+    """Milliseconds of a fixed loop of integer arithmetic (best of three):
+    what this machine's neighbours leave of its speed now (on the project's
+    VM that moved by half within minutes).  Printed at the start and the
+    end, so that runs of different times can be compared by it."""
+    best = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        x = 0
+        for i in range(1000000):
+            x = (x * 31 + i) & 0xffffffff
+        ms = (time.perf_counter() - t0) * 1e3
+        best = ms if best is None else min(best, ms)
+    return best
 
 
 def machine(ksyms):
@@ -130,19 +168,23 @@ def bench_kernel(ksyms, kid, img, runs, tmp):
            'chain': ' → '.join(l['format'] for l in info['chain']),
            'kernel_mb': info['chain'][-1]['out_size'] / 1e6 if info['chain'] else os.path.getsize(img) / 1e6}
     out = os.path.join(tmp, 'out')
-    row['read'] = measure(['cat', img], runs)
-    row['list'] = measure([ksyms, 'list', img], runs, stdout=out)
-    row['info'] = measure([ksyms, 'info', img], runs, stdout=out)
-    row['elf'] = measure([ksyms, 'elf', '-f', '-o', out, img], runs)
+    jobs = {
+        'read': (['cat', img], None, None),
+        'list': ([ksyms, 'list', img], None, out),
+        'info': ([ksyms, 'info', img], None, out),
+        'elf': ([ksyms, 'elf', '-f', '-o', out, img], None, None),
+    }
     p = payload(info)
+    blob = os.path.join(tmp, 'payload')
     if p:
         codec, off, size = p
-        blob = os.path.join(tmp, 'payload')
         with open(img, 'rb') as f, open(blob, 'wb') as t:
             f.seek(off)
             t.write(f.read(size))
         row['codec'] = codec
-        row['floor'] = measure(CODEC_TOOLS[codec], runs, stdin=blob)
+        jobs['floor'] = (CODEC_TOOLS[codec], blob, None)
+    row.update(measure_together(jobs, runs))
+    if p:
         os.unlink(blob)
     return row
 
@@ -160,8 +202,10 @@ def cell(r):
 def print_tables(facts, rows, runs):
     print('Machine: %s, %s cores, %s; Linux %s; load average at start %s' % (
         facts.get('cpu', '?'), facts['cores'], facts.get('memory', '?'), facts['kernel'], facts['load']))
-    print('ksyms: %s (commit %s); %s; median of %d runs after a warm-up, min–max in brackets\n' % (
+    print('ksyms: %s (commit %s); %s; median of %d rounds after a warm-up, min–max in brackets' % (
         facts['ksyms'], facts['commit'], facts['date'], runs))
+    print('Speed probe (a fixed arithmetic loop, best of 3; lower is faster): %.0f ms at the start, '
+          '%.0f ms at the end\n' % (facts['probe_start'], facts['probe_end']))
     print('| kernel | input | symbols | read file | `list` wall | `list` CPU | `list` RSS | `info` wall | '
           '`elf` wall | `elf` RSS |')
     print('|---|---|---|---|---|---|---|---|---|---|')
@@ -217,6 +261,7 @@ def main():
         print('bench.py: no ksyms at %s (build it, or give --ksyms)' % a.ksyms, file=sys.stderr)
         return 1
     facts = machine(a.ksyms)
+    facts['probe_start'] = speed_probe()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for kid in sorted(os.listdir(corpus)):
@@ -225,6 +270,7 @@ def main():
                 continue
             rows.append(bench_kernel(a.ksyms, kid, os.path.join(corpus, kid, meta['kernel_file']), a.runs, tmp))
             print('bench.py: %s done' % kid, file=sys.stderr)
+    facts['probe_end'] = speed_probe()
     print_tables(facts, rows, a.runs)
     lk = lookups(a.ksyms)
     if lk:
