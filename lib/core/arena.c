@@ -34,13 +34,10 @@ static struct ks_arena_chunk *new_chunk(size_t need)
 
 	if (ckd_add_size(&bytes, need, sizeof(struct ks_arena_chunk)))
 		return NULL;
-	if (bytes <= SMALL_CHUNK) {
+	if (bytes <= SMALL_CHUNK)
 		bytes = SMALL_CHUNK;
-	} else {
-		if (ckd_add_size(&bytes, bytes, KS_HUGE_PAGE - 1))
-			return NULL;
-		bytes &= ~(size_t)(KS_HUGE_PAGE - 1);
-	}
+	else
+		bytes = ks_large_size(bytes < KS_HUGE_PAGE ? KS_HUGE_PAGE : bytes); /* what ks_alloc_large() takes */
 	struct ks_arena_chunk *c = ks_alloc_large(bytes);
 	if (c) {
 		c->size = bytes - sizeof(*c);
@@ -76,11 +73,7 @@ bool ks_arena_grow(struct ks_arena *a, void **p, size_t *cap, size_t need, size_
 		return true;
 	/* a first reservation is exact: the callers know their counts */
 	size_t n = *cap ? *cap : need, bytes;
-	while (n < need) {
-		if (ckd_mul_size(&n, n, 2))
-			return false;
-	}
-	if (ckd_mul_size(&bytes, n, elem))
+	if (!ks_double_to(&n, need) || ckd_mul_size(&bytes, n, elem))
 		return false;
 	void *q = ks_arena_alloc(a, bytes);
 	if (!q)

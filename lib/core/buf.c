@@ -167,17 +167,21 @@ void *ks_calloc_large(size_t n, size_t elem)
 	return q;
 }
 
+bool ks_double_to(size_t *n, size_t need)
+{
+	while (*n < need) {
+		if (ckd_mul_size(n, *n, 2))
+			return false;
+	}
+	return true;
+}
+
 bool ks_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return true;
-	size_t n = *cap ? *cap : 16;
-	while (n < need) {
-		if (ckd_mul_size(&n, n, 2))
-			return false;
-	}
-	size_t bytes;
-	if (ckd_mul_size(&bytes, n, elem))
+	size_t n = *cap ? *cap : 16, bytes;
+	if (!ks_double_to(&n, need) || ckd_mul_size(&bytes, n, elem))
 		return false;
 	void *q;
 	size_t old = *cap * elem; /* cannot overflow: it was allocated */

@@ -29,6 +29,8 @@ KS_MUST_CHECK bool ks_buf_zeros(struct ks_buf *b, size_t n);
 KS_MUST_CHECK bool ks_buf_align(struct ks_buf *b, size_t align);
 void ks_buf_free(struct ks_buf *b);
 
+/* Double *n (not 0) until it is at least @need; false on overflow. */
+KS_MUST_CHECK bool ks_double_to(size_t *n, size_t need);
 /* Grow the array *p (of *cap elements of @elem bytes) to hold at least @need. */
 KS_MUST_CHECK bool ks_grow(void **p, size_t *cap, size_t need, size_t elem);
 

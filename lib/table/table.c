@@ -71,11 +71,7 @@ static bool grow_arrays(struct ksyms_table *t, size_t need)
 	if (need <= t->cap)
 		return true;
 	size_t cap = t->cap ? t->cap : 16;
-	while (cap < need) {
-		if (ckd_mul_size(&cap, cap, 2))
-			return false;
-	}
-	return set_capacity(t, cap);
+	return ks_double_to(&cap, need) && set_capacity(t, cap);
 }
 
 bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool_bytes)
