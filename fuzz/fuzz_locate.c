@@ -7,6 +7,9 @@
  *   bits 2-3  word size: auto, 4, 8, auto
  *   bit 4     give a base address
  *   bit 5     max_symbols = 1000
+ *   bit 6     decode for the facts only too (info_only, the architecture
+ *             given so that the names stay packed): the same verdict, and
+ *             every packed name reads as the full decode's
  * A decoded table must hold what the decoder promises: a type letter per
  * symbol, names without control characters, table locations inside the
  * data, the forced byte order and word size, and lookups of its own
@@ -51,6 +54,29 @@ static void check_table(struct ksyms_table *t, size_t len, const struct ksyms_fi
 	}
 }
 
+/* The facts-only decode of the same bytes agrees with the full one @t
+ * (NULL: it failed). */
+static void check_facts_only(const struct ks_kernel *k, const struct ksyms_find_opts *o, struct ksyms_table *t)
+{
+	struct ksyms_find_opts fo = *o;
+	struct ksyms_table *p;
+	char buf[KS_NAME_BUF];
+
+	fo.info_only = true;
+	struct ksyms_error *err = ks_kallsyms_load(k, &fo, &p);
+	fuzz_check(!err == !!t);
+	ksyms_error_destroy(err);
+	if (err)
+		return;
+	fuzz_check(p->count == t->count && p->info.num_syms == t->info.num_syms);
+	for (size_t i = 0; i < p->count; i++) {
+		const char *want = t->pool + t->name[i];
+		size_t n = ks_table_name_copy(p, i, buf);
+		fuzz_check(strcmp(buf, want) == 0 && ks_table_name_eq(p, i, want, n) && p->type[i] == t->type[i]);
+	}
+	ksyms_table_destroy(p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int words[4] = { 0, 4, 8, 0 };
@@ -64,10 +90,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   .has_base = f & 0x10, .base = 0xffffffff80000000ull, .max_symbols = f & 0x20 ? 1000 : 0);
 	if (o.word_size == 4)
 		o.base = 0xc0000000u;
+	if (f & 0x40)
+		o.arch = "arm64";
 	struct ks_kernel k = { .data = span_make(data + 1, size - 1, 0), .format = "raw" };
 	struct ksyms_table *t;
 	struct ksyms_error *err = ks_kallsyms_load(&k, &o, &t);
 
+	if (f & 0x40)
+		check_facts_only(&k, &o, err ? NULL : t);
 	if (err) {
 		fuzz_check(ksyms_error_message(err) != NULL && ksyms_error_offset(err) <= (int64_t)size);
 		ksyms_error_destroy(err);

@@ -268,6 +268,16 @@ struct ksyms_find_opts {
 	/** Refuse a decoded name longer than this (KSYMS_ERR_TOO_LARGE);
 	 *  0 = default (511: KSYM_NAME_LEN - 1, what any real kernel obeys). */
 	uint32_t max_name_len;
+	/**
+	 * Decode only what ksyms_table_info(), ksyms_table_exports() and
+	 * ksyms_image_btf() report (what `ksyms info` prints): every name is
+	 * checked as usual but not expanded.  A table decoded from kallsyms
+	 * this way lists no symbols (ksyms_table_count() is 0, lookups find
+	 * nothing, ksyms_elf_write() and the symbolizer refuse it), and it
+	 * borrows the image's bytes: destroy it before the image.  The facts
+	 * are the same as without this option.
+	 */
+	bool info_only;
 };
 
 /** What a symbol table was read from. */

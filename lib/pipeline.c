@@ -105,6 +105,7 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	err = ks_image_kallsyms_only(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
 	if (!err)
 		err = ks_verify_table(ks_image_kernel(img), t, ks_image_stopped_early(img));
+	t->facts_only = o.info_only;
 	if (err) {
 		ksyms_table_destroy(t);
 		return err;
@@ -176,6 +177,17 @@ static struct ksyms_error *from_kernel(const struct ksyms_image *img, const char
 	return err;
 }
 
+/* A table about to outlive its image: one decoded for its facts only
+ * still borrows the image's names (table/packed.c), so expand them. */
+static struct ksyms_error *outliving(struct ksyms_error *err, struct ksyms_table **ret)
+{
+	if (err || ks_table_unpack(*ret))
+		return err;
+	ksyms_table_destroy(*ret);
+	*ret = NULL;
+	return &ks_enomem;
+}
+
 static bool source_opts_ok(const struct ksyms_source_opts *o)
 {
 	return !o || o->sz >= sizeof(*o);
@@ -198,7 +210,7 @@ struct ksyms_error *ksyms_table_open(const char *path, const struct ksyms_source
 	struct ksyms_error *err = ksyms_image_open(path, o ? o->open : NULL, &img);
 	if (err)
 		return err;
-	err = from_kernel(img, path, o, ret);
+	err = outliving(from_kernel(img, path, o, ret), ret);
 	ksyms_image_destroy(img);
 	return err;
 }
@@ -213,7 +225,7 @@ struct ksyms_error *ksyms_table_open_mem(const void *data, size_t len, const str
 	struct ksyms_error *err = ksyms_image_open_mem(data, len, o ? o->open : NULL, &img);
 	if (err)
 		return err;
-	err = from_kernel(img, NULL, o, ret);
+	err = outliving(from_kernel(img, NULL, o, ret), ret);
 	ksyms_image_destroy(img);
 	return err;
 }
@@ -281,6 +293,8 @@ struct ksyms_error *ksyms_elf_write(const struct ksyms_image *img, struct ksyms_
 				"the image was decompressed only as far as kallsyms (kallsyms_only): no ELF of a part");
 	if (!tab && !(o.symbols && ks_elf_is_elf(k->data)))
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "ksyms_elf_write needs the table decoded from the image");
+	if ((tab && tab->facts_only) || (o.symbols && o.symbols->facts_only))
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, KS_FACTS_ONLY_MSG);
 	enum ksyms_source_kind kind = tab ? ksyms_table_info(tab)->source_kind : KSYMS_SOURCE_KALLSYMS;
 	if (kind == KSYMS_SOURCE_SYSTEM_MAP || kind == KSYMS_SOURCE_PROC_KALLSYMS)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "this is a symbol list, not a kernel image: an ELF needs the "

@@ -194,7 +194,7 @@ static void find_bounds(const struct ksyms_table *t, struct bounds *b)
 	 * text symbols only still has a few linker-made data ones, whose
 	 * names start with '_' (the first other one ends the search) */
 	for (size_t i = 0; i < t->count && !b->data; i++)
-		b->data = t->module[i] == KS_NO_MODULE && is_data_type(t->type[i]) && t->pool[t->name[i]] != '_';
+		b->data = t->module[i] == KS_NO_MODULE && is_data_type(t->type[i]) && ks_table_name_first(t, i) != '_';
 	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);) {
 		const char *n = t->pool + t->name[i];
 		if (t->module[i] != KS_NO_MODULE || n[0] != '_' || n[1] != '_' || n[2] != 's' || n[3] != 't')

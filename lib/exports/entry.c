@@ -125,8 +125,7 @@ size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *nam
 	for (size_t pos = first; pos < c->norder && pos - first < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, pos) == addr;
 	     pos++) {
 		size_t i = c->order ? c->order[pos] : pos;
-		const char *n = c->t->pool + c->t->name[i];
-		if (strncmp(n, name, name_len) == 0 && n[name_len] == 0)
+		if (ks_table_name_eq(c->t, i, name, name_len))
 			return i;
 	}
 	return SIZE_MAX;

@@ -57,7 +57,10 @@ bool ks_exports_add(struct ks_exports *x, const struct ks_raw_export *e, enum ks
 		.ns = UINT32_MAX,
 		.index = index == SIZE_MAX || index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index,
 		.kind = (uint8_t)kind,
+		.name_len = (uint16_t)e->name_len,
 	};
+	if (e->name_len > UINT16_MAX)
+		return false;
 
 	if (!ks_arena_grow(x->arena, (void **)&x->ent, &x->cap, x->count + 1, sizeof(*x->ent)) ||
 	    !pool_add(x, e->name, e->name_len, &ent.name) || (e->ns && !ns_add(x, e->ns, e->ns_len, &ent.ns)))

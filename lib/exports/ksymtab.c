@@ -280,7 +280,8 @@ static bool match_zero_values(const struct ksyms_table *t, struct ks_exports *x)
 			v[z++] = (struct zname){ .name = x->pool + x->ent[i].name, .ent = i };
 	qsort(v, z, sizeof(*v), cmp_zname);
 	for (size_t i = 0; i < t->count; i++) {
-		struct zname key = { .name = t->pool + t->name[i] };
+		char buf[KS_NAME_BUF];
+		struct zname key = { .name = ks_table_name_or_copy(t, i, buf) };
 		struct zname *hit = bsearch(&key, v, z, sizeof(*v), cmp_zname);
 		if (hit) {
 			hit->hits++;
@@ -322,7 +323,7 @@ static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
 	for (size_t k = 0; k < n; k++) {
 		struct ks_export_ent *e = &x->ent[p[k]];
 		const char *name = x->pool + e->name;
-		size_t index = ks_ksym_match(c, e->addr, name, strlen(name));
+		size_t index = ks_ksym_match(c, e->addr, name, e->name_len);
 		x->matched_by_address += index != SIZE_MAX;
 		e->index = index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index;
 	}

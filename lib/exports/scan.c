@@ -133,7 +133,8 @@ static bool is_seed(const struct ks_ksym_ctx *c, const struct addr_set *h, uint6
 	for (size_t p = h->pos[s]; p < c->norder && p - h->pos[s] < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, p) == value;
 	     p++) {
 		size_t i = c->order ? c->order[p] : p;
-		const char *n = c->t->pool + c->t->name[i];
+		char buf[KS_NAME_BUF];
+		const char *n = ks_table_name_or_copy(c->t, i, buf);
 		size_t len = strlen(n);
 		if (span_eq(c->data, off, n, len + 1))
 			return true;

@@ -168,85 +168,279 @@ static void note_landmark(struct landmarks *lm, struct ksyms_table *t, uint32_t 
 	t->landmarks[t->nlandmarks++] = i;
 }
 
-struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_found *f, struct ksyms_table *t)
+/* The checks every entry passes, whether its name is written or kept
+ * packed: a type letter first, no control character, not over the
+ * caller's length limit (@o: the expansion's length, type letter
+ * included, or anything above MAX_NAME + 1 when longer). */
+static inline bool entry_ok(const struct ks_ctx *ctx, const struct token_slots *ts, size_t o, uint8_t first)
+{
+	return o != 0 && is_type_letter(first) && !ts->any_ctrl && o - 1 <= ctx->max_name_len;
+}
+
+/* What is wrong with an entry that is not entry_ok(). */
+static struct ksyms_error *check_entry(const struct ks_ctx *ctx, const struct token_slots *ts, const uint8_t *codes,
+				       size_t len, uint32_t i, size_t at, size_t o, uint8_t first)
+{
+	if (o == 0 || !is_type_letter(first))
+		return ks_error_at((int64_t)at, "symbol %u in kallsyms_names has no type letter (0x%02x)", i,
+				   o ? first : 0);
+	int bad = control_code(ts, codes, len);
+	if (bad >= 0)
+		return ks_error_at((int64_t)at,
+				   "symbol %u in kallsyms_names at 0x%zx holds a control character (token 0x%02x): "
+				   "no kernel name does", i, at, bad);
+	/* a longer name is corrupt data (no kernel stores one) or past the
+	 * caller's limit: an error, not a truncation */
+	if (o - 1 > ctx->max_name_len)
+		return ks_error_limit_at((int64_t)at,
+					 "symbol %u in kallsyms_names at 0x%zx expands to %s%zu characters, more "
+					 "than the limit of %u (see --max-name-len)",
+					 i, at, o - 1 > MAX_NAME ? "over " : "", o - 1 > MAX_NAME ? MAX_NAME : o - 1,
+					 ctx->max_name_len);
+	return NULL;
+}
+
+/* An entry's length header at @p[*pos], advancing *pos past it. */
+static size_t entry_len(const uint8_t *p, size_t *pos, unsigned len_bytes)
+{
+	size_t len = p[(*pos)++];
+
+	if (len_bytes == 2 && (len & 0x80))
+		len = (len & 0x7f) | (size_t)p[(*pos)++] << 7;
+	return len;
+}
+
+/* Write name @i (@o characters with its type letter, at @out in the pool)
+ * into the table, listing it if it is a landmark. */
+static void commit_name(struct ksyms_table *t, struct landmarks *lm, uint32_t i, const char *out, size_t o)
+{
+	size_t name_len = o - 1;
+
+	if (name_len >= KS_LANDMARK_MIN_LEN && landmark_candidate(lm, out + 1) && ks_is_landmark_name(out + 1))
+		note_landmark(lm, t, i);
+	t->addr[i] = 0;
+	t->type[i] = out[0];
+	t->name[i] = (uint32_t)(t->pool_len + 1);
+	t->module[i] = KS_NO_MODULE;
+	t->pool_len += name_len + 2;
+}
+
+static struct ksyms_error *decode_all(const struct ks_ctx *ctx, const struct ks_found *f, const struct token_slots *ts,
+				      struct ksyms_table *t)
 {
 	struct landmarks lm;
-	struct span d = ctx->data;
 	const struct ks_names *nm = &f->names;
-	const uint8_t *p = span_at(d, nm->off, nm->len);
+	const uint8_t *p = ctx->data.p + nm->off;
 	uint32_t n = nm->num_syms;
-	/* names compress about 3:1; grow if a table compresses better */
-	size_t guess = nm->len * 3 + (size_t)n * 2 + ENTRY_ROOM;
 
-	if (guess > ctx->max_pool)
-		guess = (size_t)ctx->max_pool;
-	if (!p)
-		return ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
-	struct token_slots *ts = malloc(sizeof(*ts));
-	if (!ts || !ks_table_reserve(t, n, guess)) {
-		free(ts);
-		return &ks_enomem;
-	}
-	fill_slots(&f->tok, ts);
 	landmarks_init(&lm, t);
 	size_t pos = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		size_t len = p[pos++];
-		if (nm->len_bytes == 2 && (len & 0x80))
-			len = (len & 0x7f) | (size_t)p[pos++] << 7;
+		size_t len = entry_len(p, &pos, nm->len_bytes);
 		if (t->pool_cap - t->pool_len < ENTRY_ROOM) {
 			/* a few tokens of 512 characters can stand for every name:
 			 * what the names expand to is capped like decompression */
-			if (t->pool_len + ENTRY_ROOM > ctx->max_pool) {
-				free(ts);
+			if (t->pool_len + ENTRY_ROOM > ctx->max_pool)
 				return ks_error_limit_at((int64_t)nm->off,
 							 "kallsyms_names at 0x%zx expands to more than %llu bytes of names, "
 							 "the limit on data made from the input (see --max-output)",
 							 nm->off, (unsigned long long)ctx->max_pool);
-			}
-			if (!ks_table_reserve(t, 0, t->pool_cap)) {
-				free(ts);
+			if (!ks_table_reserve(t, 0, t->pool_cap))
 				return &ks_enomem;
-			}
 		}
 		/* the type letter stays in the pool right before the name */
 		char *out = t->pool + t->pool_len;
 		size_t o = len <= ts->short_codes ? expand_short(ts, p + pos, len, out) : expand(ts, p + pos, len, out);
-		if (o == 0 || !is_type_letter((uint8_t)out[0])) {
-			free(ts);
-			return ks_error_at((int64_t)(nm->off + pos),
-					   "symbol %u in kallsyms_names has no type letter (0x%02x)", i,
-					   o ? (uint8_t)out[0] : 0);
-		}
-		int bad = control_code(ts, p + pos, len);
-		if (bad >= 0) {
-			free(ts);
-			return ks_error_at((int64_t)(nm->off + pos),
-					   "symbol %u in kallsyms_names at 0x%zx holds a control character (token 0x%02x): "
-					   "no kernel name does", i, nm->off + pos, bad);
-		}
-		/* a longer name is corrupt data (no kernel stores one) or
-		 * past the caller's limit: an error, not a truncation */
-		if (o - 1 > ctx->max_name_len) {
-			free(ts);
-			return ks_error_limit_at((int64_t)(nm->off + pos),
-					   "symbol %u in kallsyms_names at 0x%zx expands to %s%zu characters, more "
-					   "than the limit of %u (see --max-name-len)",
-					   i, nm->off + pos, o - 1 > MAX_NAME ? "over " : "", o - 1 > MAX_NAME ? MAX_NAME : o - 1,
-					   ctx->max_name_len);
-		}
-		size_t name_len = o - 1;
-		out[1 + name_len] = 0;
-		if (name_len >= KS_LANDMARK_MIN_LEN && landmark_candidate(&lm, out + 1) && ks_is_landmark_name(out + 1))
-			note_landmark(&lm, t, i);
-		t->addr[i] = 0;
-		t->type[i] = out[0];
-		t->name[i] = (uint32_t)(t->pool_len + 1);
-		t->module[i] = KS_NO_MODULE;
-		t->pool_len += name_len + 2;
+		struct ksyms_error *err = entry_ok(ctx, ts, o, (uint8_t)out[0]) ? NULL :
+					  check_entry(ctx, ts, p + pos, len, i, nm->off + pos, o, (uint8_t)out[0]);
+		if (err)
+			return err;
+		out[o] = 0;
+		commit_name(t, &lm, i, out, o);
 		pos += len;
 	}
 	t->count = n;
-	free(ts);
 	return NULL;
+}
+
+/*
+ * For a table decoded for its facts only (table/packed.c): every entry is
+ * checked as decode_all() checks it, but only the landmarks are written.
+ * landmark_candidate() reads a name's first four characters: the first
+ * token decides it for most names (a code's class), and otherwise the
+ * next tokens' first bytes are shifted in, in a register (building them
+ * in memory stalled on store forwarding: a quarter of the pass).  Used
+ * only where no name could pass the pool's limit, which decode_all()
+ * tests as it writes: @maxtok bounds every expansion.
+ */
+enum { NOT_LANDMARK, MAYBE_LANDMARK, CANDIDATE };
+
+struct packed_pass {
+	uint8_t class[256];
+	uint64_t head[256]; /* each token's first 8 bytes, the first in the low byte */
+	size_t maxtok;
+};
+
+/* A name's first characters as packed by token_head(): byte 0 is the type letter. */
+static uint64_t chars4(const char *s)
+{
+	return (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[1] << 8 | (uint64_t)(uint8_t)s[2] << 16 |
+	       (uint64_t)(uint8_t)s[3] << 24;
+}
+
+/* landmark_candidate() of a name whose expansion begins with @h. */
+static bool head_candidate(uint64_t h)
+{
+	uint64_t w = (h >> 8) & 0xffffffffu;
+	unsigned c0 = (unsigned)(h >> 8) & 0xff, c1 = (unsigned)(h >> 16) & 0xff;
+
+	return (w == chars4("kall")) | (w == chars4("linu")) | (w == chars4("__st")) |
+	       ((c0 == '_') & ((c1 == 's') | (c1 == 'e') | (c1 == 't')));
+}
+
+static uint64_t token_head(const uint8_t *s, size_t n)
+{
+	uint64_t h = 0;
+
+	for (size_t k = 0; k < n && k < 8; k++)
+		h |= (uint64_t)s[k] << (8 * k);
+	return h;
+}
+
+/* Could a name whose expansion starts with @s (@n bytes, type letter
+ * first) be a landmark?  Only a prefix of it is compared. */
+static bool prefix_compatible(const uint8_t *s, size_t n)
+{
+	static const char *const starts[] = { "kallsyms_", "linux_banner", "__start_", "__stop_", "_sdata",
+					      "_edata", "_text", "_start" };
+
+	if (n <= 1)
+		return true;
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+		size_t l = strlen(starts[k]);
+		if (memcmp(s + 1, starts[k], n - 1 < l ? n - 1 : l) == 0)
+			return true;
+	}
+	return false;
+}
+
+static uint8_t code_class(const uint8_t *s, size_t n)
+{
+	if (n >= 5)
+		return head_candidate(token_head(s, n)) ? CANDIDATE : NOT_LANDMARK;
+	return prefix_compatible(s, n) ? MAYBE_LANDMARK : NOT_LANDMARK;
+}
+
+/* May the name of @n codes at @codes, whose first code is of class
+ * MAYBE_LANDMARK, be a landmark?  Its first five bytes decide. */
+static bool maybe_candidate(const struct token_slots *ts, const struct packed_pass *pp, const uint8_t *codes, size_t n)
+{
+	uint64_t h = pp->head[codes[0]];
+	size_t have = ts->len[codes[0]];
+
+	for (size_t j = 1; j < n && have < 5; j++) {
+		h |= pp->head[codes[j]] << (8 * have);
+		have += ts->len[codes[j]];
+	}
+	return have >= 5 && head_candidate(h); /* shorter: no landmark is */
+}
+
+static bool packed_pass_init(const struct ks_ctx *ctx, const struct ks_found *f, const struct token_slots *ts,
+			     struct packed_pass *pp)
+{
+	const struct ks_names *nm = &f->names;
+	size_t bound;
+
+	pp->maxtok = 0;
+	for (int c = 0; c < 256; c++) {
+		if (ts->len[c] == 0)
+			return false; /* a name could expand to nothing: decode_all() says so */
+		if (ts->len[c] > pp->maxtok)
+			pp->maxtok = ts->len[c];
+		pp->class[c] = code_class(ts->str[c], ts->len[c]);
+		pp->head[c] = token_head(ts->str[c], ts->len[c]);
+	}
+	/* the pool decode_all() would fill: each name and a NUL */
+	if (nm->len >= KS_NAME_PACKED || ckd_mul_size(&bound, nm->len, pp->maxtok) ||
+	    ckd_add_size(&bound, bound, (size_t)nm->num_syms + ENTRY_ROOM) || bound > ctx->max_pool)
+		return false;
+	return true;
+}
+
+/* The expansion's length of @n codes, or MAX_NAME + 2 when longer. */
+static size_t expanded_len(const struct token_slots *ts, const uint8_t *codes, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t j = 0; j < n && o <= MAX_NAME + 1; j++)
+		o += ts->len[codes[j]];
+	return o;
+}
+
+static struct ksyms_error *decode_packed(const struct ks_ctx *ctx, const struct ks_found *f,
+					 const struct token_slots *ts, const struct packed_pass *pp,
+					 struct ksyms_table *t)
+{
+	struct landmarks lm;
+	const struct ks_names *nm = &f->names;
+	const uint8_t *p = ctx->data.p + nm->off;
+	uint32_t n = nm->num_syms;
+	/* names of up to this many codes fit the caller's limit */
+	size_t sure = (ctx->max_name_len + 1) / pp->maxtok;
+
+	if (!ks_table_pack(t, p, nm->len, nm->len_bytes, f->tok.str, f->tok.len))
+		return &ks_enomem;
+	landmarks_init(&lm, t);
+	size_t pos = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		size_t hdr = pos, len = entry_len(p, &pos, nm->len_bytes);
+		const uint8_t *codes = p + pos;
+		size_t o = len <= sure ? 1 : expanded_len(ts, codes, len);
+		uint8_t first = (uint8_t)ts->slot[codes[0]][0];
+		struct ksyms_error *err = entry_ok(ctx, ts, o, first) ? NULL :
+					  check_entry(ctx, ts, codes, len, i, nm->off + pos, o, first);
+		if (err)
+			return err;
+		pos += len;
+		t->addr[i] = 0;
+		t->type[i] = (char)first;
+		t->name[i] = KS_NAME_PACKED | (uint32_t)hdr;
+		t->module[i] = KS_NO_MODULE;
+		uint8_t class = pp->class[codes[0]];
+		if (class == NOT_LANDMARK || (class == MAYBE_LANDMARK && !maybe_candidate(ts, pp, codes, len)))
+			continue;
+		if (t->pool_cap - t->pool_len < ENTRY_ROOM && !ks_table_reserve(t, 0, t->pool_cap))
+			return &ks_enomem;
+		char *out = t->pool + t->pool_len;
+		o = len <= ts->short_codes ? expand_short(ts, codes, len, out) : expand(ts, codes, len, out);
+		out[o] = 0;
+		if (ks_is_landmark_name(out + 1))
+			commit_name(t, &lm, i, out, o);
+	}
+	t->count = n;
+	/* without the list, a search for a landmark would read every name */
+	return lm.dropped ? &ks_enomem : NULL;
+}
+
+struct ksyms_error *ks_decode_names(const struct ks_ctx *ctx, const struct ks_found *f, struct ksyms_table *t)
+{
+	const struct ks_names *nm = &f->names;
+	/* names compress about 3:1; grow if a table compresses better */
+	size_t guess = nm->len * 3 + (size_t)nm->num_syms * 2 + ENTRY_ROOM;
+	struct packed_pass pp;
+
+	if (guess > ctx->max_pool)
+		guess = (size_t)ctx->max_pool;
+	if (!span_at(ctx->data, nm->off, nm->len))
+		return ks_error_at((int64_t)nm->off, "kallsyms_names runs past the end of the data");
+	struct token_slots *ts = malloc(sizeof(*ts));
+	if (!ts)
+		return &ks_enomem;
+	fill_slots(&f->tok, ts);
+	bool packed = ctx->opts && ctx->opts->info_only && packed_pass_init(ctx, f, ts, &pp);
+	struct ksyms_error *err = &ks_enomem;
+	if (ks_table_reserve(t, nm->num_syms, packed ? 2 * ENTRY_ROOM : guess))
+		err = packed ? decode_packed(ctx, f, ts, &pp, t) : decode_all(ctx, f, ts, t);
+	free(ts);
+	return err;
 }

@@ -283,6 +283,24 @@ static bool data_section(const struct ksyms_table *t, size_t len, size_t *lo, si
 	return true;
 }
 
+/* The architecture the symbol names suggest, or NULL (also when out of
+ * memory); a table decoded for its facts only is expanded first. */
+static const char *arch_from_names(struct ksyms_table *t)
+{
+	const char *arch = NULL;
+
+	if (!ks_table_unpack(t))
+		return NULL;
+	const char **names = malloc(t->count * sizeof(*names));
+	if (names) {
+		for (size_t i = 0; i < t->count; i++)
+			names[i] = t->pool + t->name[i];
+		arch = ks_arch_from_symbols(names, t->count);
+		free(names);
+	}
+	return arch;
+}
+
 /* 7.x place-relative offsets in a raw image: symbol i is at data offset
  * off + 4i + v[i]; the base that turns those into addresses comes from
  * self-pointers, else from pointers to the symbols. */
@@ -316,13 +334,7 @@ static void base_for_pc_relative(const struct ks_ctx *ctx, struct ks_found *f, s
 	base->source = "nothing in the image ties offsets to addresses: they are printed as offsets into the kernel data (use --base)";
 	/* the offsets alone look 32-bit; the architecture says otherwise */
 	if (!f->word_size) {
-		const char **names = malloc(t->count * sizeof(*names));
-		const char *arch = NULL;
-		for (size_t i = 0; names && i < t->count; i++)
-			names[i] = t->pool + t->name[i];
-		if (names)
-			arch = ks_arch_from_symbols(names, t->count);
-		free(names);
+		const char *arch = arch_from_names(t);
 		f->word_size = arch ? ks_arch_word_size(arch) : 0;
 	}
 }
@@ -539,13 +551,7 @@ static void fill_arch(const struct ks_ctx *ctx, struct ksyms_table *t, int word_
 		t->info.arch = k->arch;
 		t->info.arch_source = k->arch_source;
 	} else {
-		const char **names = malloc(t->count * sizeof(*names));
-		if (names) {
-			for (size_t i = 0; i < t->count; i++)
-				names[i] = t->pool + t->name[i];
-			t->info.arch = ks_arch_from_symbols(names, t->count);
-			free(names);
-		}
+		t->info.arch = arch_from_names(t);
 		if (t->info.arch) {
 			t->info.arch_source = "symbol names";
 			/* a 32/64-bit family named by its symbols */

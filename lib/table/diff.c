@@ -476,6 +476,8 @@ static struct ksyms_error *check_args(const struct ksyms_table *a, const struct 
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT,
 				"the addresses of table %s are hidden (all 0: kptr_restrict); nothing to compare",
 				a->info.addresses_hidden ? "A" : "B");
+	if (a->facts_only || b->facts_only)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, KS_FACTS_ONLY_MSG);
 	if (a->count > UINT32_MAX || b->count > UINT32_MAX)
 		return ks_error(KSYMS_ERR_TOO_LARGE, "too many symbols to compare");
 	return NULL;

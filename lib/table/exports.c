@@ -29,7 +29,7 @@ const struct ksyms_exports_info *ksyms_table_exports(const struct ksyms_table *t
 	return t->exports ? &t->exports->info : &no_ksymtab;
 }
 
-static void fill(const struct ks_exports *x, size_t i, struct ksyms_export *ret)
+static void fill(const struct ksyms_table *t, const struct ks_exports *x, size_t i, struct ksyms_export *ret)
 {
 	const struct ks_export_ent *e = &x->ent[i];
 
@@ -37,7 +37,7 @@ static void fill(const struct ks_exports *x, size_t i, struct ksyms_export *ret)
 	ret->name = x->pool + e->name;
 	ret->ns = e->ns == UINT32_MAX ? NULL : x->pool + e->ns;
 	ret->addr = e->addr;
-	ret->index = e->index == UINT32_MAX ? SIZE_MAX : e->index;
+	ret->index = e->index == UINT32_MAX || t->facts_only ? SIZE_MAX : e->index;
 }
 
 bool ksyms_table_export(const struct ksyms_table *t, size_t index, struct ksyms_export *ret)
@@ -45,7 +45,7 @@ bool ksyms_table_export(const struct ksyms_table *t, size_t index, struct ksyms_
 	const struct ks_exports *x = known(t);
 	size_t lo = 0, hi;
 
-	if (!x || index >= t->count)
+	if (!x || index >= ks_table_listed(t))
 		return false;
 	hi = x->nby_index;
 	while (lo < hi) {
@@ -56,7 +56,7 @@ bool ksyms_table_export(const struct ksyms_table *t, size_t index, struct ksyms_
 			hi = mid;
 	}
 	if (lo < x->nby_index && x->ent[x->by_index[lo]].index == index) {
-		fill(x, x->by_index[lo], ret);
+		fill(t, x, x->by_index[lo], ret);
 		return true;
 	}
 	*ret = (struct ksyms_export){ .kind = KSYMS_EXPORT_NONE, .index = index };
@@ -76,7 +76,7 @@ bool ksyms_table_export_at(const struct ksyms_table *t, size_t i, struct ksyms_e
 
 	if (!x || i >= x->count)
 		return false;
-	fill(x, i, ret);
+	fill(t, x, i, ret);
 	return true;
 }
 

@@ -21,6 +21,7 @@ struct ks_export_ent {
 	uint32_t ns;    /* offset into pool, or UINT32_MAX */
 	uint32_t index; /* table index, or UINT32_MAX */
 	uint8_t kind;   /* enum ksyms_export_kind */
+	uint16_t name_len; /* in the padding: saves a strlen() per match */
 };
 
 struct ks_exports {

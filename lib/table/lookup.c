@@ -256,6 +256,8 @@ struct ksyms_error *ksyms_table_prepare(struct ksyms_table *t)
 		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, "no table");
 	if (t->idx.built)
 		return NULL;
+	if (t->facts_only)
+		return ks_error(KSYMS_ERR_INVALID_ARGUMENT, KS_FACTS_ONLY_MSG);
 	find_bounds(t);
 	if (!build_addr_index(t, false, &t->idx.n, &t->idx.addr, &t->idx.by_addr) ||
 	    !build_addr_index(t, true, &t->idx.nmod, &t->idx.mod_addr, &t->idx.mod_by_addr) ||

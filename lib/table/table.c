@@ -22,6 +22,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	free(t->addr); /* the block of all four columns */
 	free(t->pool);
 	free(t->banner);
+	free(t->packed);
 	ks_index_free(&t->idx);
 	free(t);
 }
@@ -161,12 +162,12 @@ const struct ksyms_info *ksyms_table_info(const struct ksyms_table *t)
 
 size_t ksyms_table_count(const struct ksyms_table *t)
 {
-	return t ? t->count : 0;
+	return t ? ks_table_listed(t) : 0;
 }
 
 bool ksyms_table_symbol(const struct ksyms_table *t, size_t i, struct ksyms_symbol *ret)
 {
-	if (!t || i >= t->count)
+	if (!t || i >= ks_table_listed(t))
 		return false;
 	ks_table_get(t, i, ret);
 	return true;

@@ -19,6 +19,7 @@
 
 #define KS_NO_MODULE UINT32_MAX
 
+struct ks_packed;
 struct ks_exports; /* lib/exports: the ksymtab, when read from an image */
 
 /* Lookup indexes (lookup.c), built on first use. */
@@ -93,6 +94,11 @@ struct ksyms_table {
 	 * not listed (dropped when a symbol is added) */
 	uint32_t *landmarks;
 	size_t nlandmarks;
+	/* names kept as token codes (packed.c); NULL: every name is in the pool */
+	struct ks_packed *packed;
+	/* decoded for its facts only (ksyms_find_opts.info_only): the public
+	 * API lists no symbols */
+	bool facts_only;
 };
 
 KS_MUST_CHECK struct ksyms_table *ks_table_new(void);
@@ -102,6 +108,12 @@ KS_MUST_CHECK bool ks_table_reserve(struct ksyms_table *t, size_t n, size_t pool
 KS_MUST_CHECK bool ks_table_add(struct ksyms_table *t, uint64_t addr, char type, const char *name, size_t name_len,
 				const char *module);
 void ks_index_free(struct ks_index *x);
+
+/* The symbols the public API lists: none for a table of facts only. */
+static inline size_t ks_table_listed(const struct ksyms_table *t)
+{
+	return t->facts_only ? 0 : t->count;
+}
 
 /* Symbol @i (in range) as the public struct. */
 static inline void ks_table_get(const struct ksyms_table *t, size_t i, struct ksyms_symbol *ret)
@@ -135,6 +147,44 @@ static inline bool ks_landmark_next(const struct ksyms_table *t, size_t *k, size
 	*ret_i = (*k)++;
 	return true;
 }
+
+/*
+ * packed.c: names kept as kallsyms token codes, for a table decoded for
+ * its facts only.  A packed symbol's name column is KS_NAME_PACKED | the
+ * offset of its entry in the borrowed kallsyms_names; the landmarks are
+ * always expanded into the pool.  Readers that may meet a packed table
+ * read names through these (a name fits KS_NAME_BUF with its NUL).
+ */
+#define KS_NAME_PACKED 0x80000000u
+#define KS_FACTS_ONLY_MSG "the table was decoded for its facts only (info_only): it lists no symbols"
+enum { KS_NAME_BUF = 512 };
+
+struct ks_packed {
+	const uint8_t *names; /* kallsyms_names, borrowed from the image */
+	size_t len;
+	unsigned len_bytes;   /* 1, or 2 (ULEB128, 6.1+) */
+	const uint8_t *tok[256];
+	uint16_t tok_len[256];
+};
+
+KS_MUST_CHECK bool ks_table_pack(struct ksyms_table *t, const uint8_t *names, size_t len, unsigned len_bytes,
+				 const uint8_t *const tok[256], const uint16_t tok_len[256]);
+
+static inline bool ks_name_packed(const struct ksyms_table *t, size_t i)
+{
+	return t->packed && (t->name[i] & KS_NAME_PACKED);
+}
+
+/* Does symbol @i's name equal the @len bytes at @s? */
+bool ks_table_name_eq(const struct ksyms_table *t, size_t i, const char *s, size_t len);
+/* Symbol @i's name into @buf, NUL-terminated; its length. */
+size_t ks_table_name_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF]);
+/* Symbol @i's name: in the pool, else expanded into @buf. */
+const char *ks_table_name_or_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF]);
+/* The first character of symbol @i's name (0: empty). */
+char ks_table_name_first(const struct ksyms_table *t, size_t i);
+/* Expand every packed name into the pool (while the image is open). */
+KS_MUST_CHECK bool ks_table_unpack(struct ksyms_table *t);
 
 KS_MUST_CHECK bool ks_table_set_banner(struct ksyms_table *t, const char *banner, size_t len);
 /* A table whose addresses are its source's own (a symbol list, an ELF

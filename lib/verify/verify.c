@@ -409,7 +409,8 @@ static void check_vmcoreinfo(struct vctx *v)
 	/* one pass over the names; a name kallsyms holds twice (a static
 	 * and a global) agrees if either is at the address */
 	for (size_t i = 0; i < t->count; i++) {
-		const char *n = t->pool + t->name[i];
+		char buf[KS_NAME_BUF];
+		const char *n = ks_table_name_or_copy(t, i, buf);
 		for (size_t j = 0; j < vs.n; j++) {
 			if (n[0] != vs.s[j].name[0] || strcmp(n, vs.s[j].name) != 0)
 				continue;

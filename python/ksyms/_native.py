@@ -71,6 +71,7 @@ class FindOpts(Structure):
         ('log_level', c_enum),
         ('max_symbols', c_uint32),
         ('max_name_len', c_uint32),
+        ('info_only', c_bool),
     ]
 
 

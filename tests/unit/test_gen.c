@@ -913,6 +913,88 @@ static bool decodes_exactly(const struct ksyms_gen_result *r, const struct ksyms
 	return ok;
 }
 
+static bool same_checks(const struct ksyms_info *a, const struct ksyms_info *b)
+{
+	if (a->num_checks != b->num_checks || a->addresses_verified != b->addresses_verified ||
+	    a->base_known != b->base_known || a->base != b->base || a->num_syms != b->num_syms ||
+	    (a->arch != b->arch && (!a->arch || !b->arch || strcmp(a->arch, b->arch) != 0)))
+		return false;
+	for (size_t k = 0; k < a->num_checks; k++)
+		if (a->checks[k].held != b->checks[k].held || strcmp(a->checks[k].name, b->checks[k].name) != 0 ||
+		    strcmp(a->checks[k].detail, b->checks[k].detail) != 0)
+			return false;
+	return true;
+}
+
+/* Every packed name reads as the kept one through each accessor, and as
+ * it after ks_table_unpack(). */
+static bool packed_names_read(struct ksyms_table *t, const struct ks_gen_list *kept)
+{
+	char buf[KS_NAME_BUF], longer[KS_NAME_BUF + 2];
+	size_t packed = 0;
+
+	for (size_t i = 0; i < kept->n; i++) {
+		const char *want = kept->v[i].name;
+		size_t n = strlen(want);
+		packed += ks_name_packed(t, i);
+		snprintf(longer, sizeof(longer), "%s_", want);
+		if (ks_table_name_copy(t, i, buf) != n || strcmp(buf, want) != 0 || !ks_table_name_eq(t, i, want, n) ||
+		    ks_table_name_eq(t, i, want, n - 1) || ks_table_name_eq(t, i, longer, n + 1) ||
+		    ks_table_name_first(t, i) != want[0] || t->type[i] != kept->v[i].type) {
+			printf("# packed symbol %zu: '%s' reads as '%s'\n", i, want, buf);
+			return false;
+		}
+	}
+	if (t->packed && packed + t->nlandmarks != kept->n) {
+		printf("# %zu packed names and %zu landmarks of %zu\n", packed, t->nlandmarks, kept->n);
+		return false;
+	}
+	if (!ks_table_unpack(t) || t->packed)
+		return false;
+	for (size_t i = 0; i < kept->n; i++)
+		if (strcmp(t->pool + t->name[i], kept->v[i].name) != 0 || t->pool[t->name[i] - 1] != t->type[i])
+			return false;
+	return true;
+}
+
+/* Decoded for its facts only (ksyms_find_opts.info_only), @r gives the
+ * same facts and landmarks as fully, lists no symbols, and keeps every
+ * name readable while the image is open.  The names stay packed when the
+ * architecture is known (an ELF's header); otherwise it is guessed from
+ * every name, which expands them all (@packed false). */
+static bool facts_only_same(const struct ksyms_gen_result *r, const struct ks_gen_list *kept,
+			    const struct ksyms_find_opts *find, bool packed)
+{
+	struct ksyms_find_opts fo = *find;
+	struct ksyms_image *img = NULL;
+	struct ksyms_table *full = NULL, *facts = NULL;
+	struct ksyms_symbol s;
+	size_t pos;
+	bool ok = false;
+
+	fo.info_only = true;
+	struct ksyms_error *err = ksyms_image_open_mem(r->data, r->size, NULL, &img);
+	if (!err)
+		err = ksyms_table_from_image(img, find, &full);
+	if (!err)
+		err = ksyms_table_from_image(img, &fo, &facts);
+	if (err) {
+		printf("# decode: %s\n", ksyms_error_message(err));
+		ksyms_error_destroy(err);
+	} else {
+		ok = ksyms_table_count(facts) == 0 && !ksyms_table_symbol(facts, 0, &s) &&
+		     ksyms_table_lookup_name(facts, "_text", &pos) == 0 && !facts->packed == !packed &&
+		     same_checks(ksyms_table_info(full), ksyms_table_info(facts)) && facts->landmarks &&
+		     full->nlandmarks == facts->nlandmarks && full->nlandmarks > 0 &&
+		     memcmp(full->landmarks, facts->landmarks, full->nlandmarks * sizeof(*full->landmarks)) == 0 &&
+		     packed_names_read(facts, kept);
+	}
+	ksyms_table_destroy(full);
+	ksyms_table_destroy(facts);
+	ksyms_image_destroy(img);
+	return ok;
+}
+
 static void roundtrip(const struct variant *v, const struct synth *syn, const struct ksyms_gen_opts *base_opts)
 {
 	struct ksyms_gen_opts o = *base_opts;
@@ -935,6 +1017,7 @@ static void roundtrip(const struct variant *v, const struct synth *syn, const st
 		find.base = o.base;
 	}
 	CHECK(decodes_exactly(&r, &o, &kept, &find));
+	CHECK(facts_only_same(&r, &kept, &find, o.elf));
 	/* told the word size, the decoder reads it the same way */
 	find.word_size = o.word_size;
 	CHECK(decodes_exactly(&r, &o, &kept, &find));

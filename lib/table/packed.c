@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Names kept as kallsyms token codes: a table decoded for its facts only
+ * (ksyms_find_opts.info_only, what `ksyms info` prints).
+ *
+ * Expanding every name is most of decoding a table: 3.3 of about 11 ms of
+ * `info` on 6.12 arm64 (151k names, 1.75M codes), 5.4 of 15.6 ms on 7.2
+ * arm64, and the pool it fills is 2-4 huge pages to clear.  The facts need
+ * the type letters, the landmark symbols (table.h) and, to check the
+ * ksymtab, the names of a few thousand symbols, which these readers
+ * compare with the codes as they stand.  A symbol's name column then
+ * holds KS_NAME_PACKED and the offset of its entry in kallsyms_names,
+ * which the table borrows from the image; the landmarks are expanded
+ * into the pool as usual.  ks_table_unpack() expands the rest, for the
+ * rare reader that needs every name at once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "core/overflow.h"
+
+bool ks_table_pack(struct ksyms_table *t, const uint8_t *names, size_t len, unsigned len_bytes,
+		   const uint8_t *const tok[256], const uint16_t tok_len[256])
+{
+	struct ks_packed *p = malloc(sizeof(*p));
+
+	if (!p)
+		return false;
+	p->names = names;
+	p->len = len;
+	p->len_bytes = len_bytes;
+	memcpy(p->tok, tok, sizeof(p->tok));
+	memcpy(p->tok_len, tok_len, sizeof(p->tok_len));
+	free(t->packed);
+	t->packed = p;
+	return true;
+}
+
+/* The codes of symbol @i's entry; false if they run outside the names
+ * (they cannot: the decoder walked them, but the reader stays bounded). */
+static bool entry_codes(const struct ks_packed *p, uint32_t off, const uint8_t **ret, size_t *ret_n)
+{
+	size_t pos = off, n;
+
+	if (pos >= p->len)
+		return false;
+	n = p->names[pos++];
+	if (p->len_bytes == 2 && (n & 0x80)) {
+		if (pos >= p->len)
+			return false;
+		n = (n & 0x7f) | (size_t)p->names[pos++] << 7;
+	}
+	if (n > p->len - pos)
+		return false;
+	*ret = p->names + pos;
+	*ret_n = n;
+	return true;
+}
+
+/* Walk the expansion of symbol @i's name (its type letter skipped) token
+ * by token; @fn returns false to stop. */
+typedef bool piece_fn(void *ctx, const uint8_t *s, size_t n);
+
+static void each_piece(const struct ksyms_table *t, size_t i, piece_fn *fn, void *ctx)
+{
+	const struct ks_packed *p = t->packed;
+	const uint8_t *c;
+	size_t n, skip = 1; /* the type letter */
+
+	if (!entry_codes(p, t->name[i] & ~KS_NAME_PACKED, &c, &n))
+		return;
+	for (size_t j = 0; j < n; j++) {
+		const uint8_t *s = p->tok[c[j]];
+		size_t l = p->tok_len[c[j]];
+		if (skip) {
+			size_t k = l < skip ? l : skip;
+			s += k;
+			l -= k;
+			skip -= k;
+		}
+		if (l && !fn(ctx, s, l))
+			return;
+	}
+}
+
+/* A loop of its own, not each_piece(): the ksymtab check compares about
+ * 14k names this way, most of them differing from nothing, and a call
+ * plus a memcmp() per token of 2-3 bytes was 1 ms of 7.2 arm64 `info`. */
+bool ks_table_name_eq(const struct ksyms_table *t, size_t i, const char *s, size_t len)
+{
+	if (!ks_name_packed(t, i)) {
+		const char *n = t->pool + t->name[i];
+		return strncmp(n, s, len) == 0 && n[len] == 0;
+	}
+	const struct ks_packed *p = t->packed;
+	const uint8_t *c;
+	size_t n, at = 0;
+
+	if (!entry_codes(p, t->name[i] & ~KS_NAME_PACKED, &c, &n) || n == 0)
+		return false;
+	for (size_t j = 0; j < n; j++) {
+		const uint8_t *tok = p->tok[c[j]];
+		size_t l = p->tok_len[c[j]];
+		if (j == 0 && l) {
+			tok++; /* the type letter */
+			l--;
+		}
+		if (l > len - at)
+			return false;
+		unsigned diff = 0;
+		for (size_t k = 0; k < l; k++)
+			diff |= (uint8_t)s[at + k] ^ tok[k];
+		if (diff)
+			return false;
+		at += l;
+	}
+	return at == len;
+}
+
+struct copy {
+	char *buf;
+	size_t at;
+};
+
+static bool copy_piece(void *ctx, const uint8_t *s, size_t n)
+{
+	struct copy *c = ctx;
+
+	if (n > KS_NAME_BUF - 1 - c->at)
+		n = KS_NAME_BUF - 1 - c->at; /* names are checked to fit (decode.c) */
+	memcpy(c->buf + c->at, s, n);
+	c->at += n;
+	return c->at < KS_NAME_BUF - 1;
+}
+
+size_t ks_table_name_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF])
+{
+	if (!ks_name_packed(t, i)) {
+		size_t n = strlen(t->pool + t->name[i]);
+		if (n > KS_NAME_BUF - 1)
+			n = KS_NAME_BUF - 1;
+		memcpy(buf, t->pool + t->name[i], n);
+		buf[n] = 0;
+		return n;
+	}
+	struct copy c = { .buf = buf };
+	each_piece(t, i, copy_piece, &c);
+	buf[c.at] = 0;
+	return c.at;
+}
+
+const char *ks_table_name_or_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF])
+{
+	if (!ks_name_packed(t, i))
+		return t->pool + t->name[i];
+	ks_table_name_copy(t, i, buf);
+	return buf;
+}
+
+static bool first_piece(void *ctx, const uint8_t *s, size_t n)
+{
+	(void)n;
+	*(char *)ctx = (char)s[0];
+	return false;
+}
+
+char ks_table_name_first(const struct ksyms_table *t, size_t i)
+{
+	char c = 0;
+
+	if (!ks_name_packed(t, i))
+		return t->pool[t->name[i]];
+	each_piece(t, i, first_piece, &c);
+	return c;
+}
+
+/* Expand every packed name into a new pool (each as the decoder writes
+ * it: the type letter, the name, a NUL), keeping the expanded ones. */
+bool ks_table_unpack(struct ksyms_table *t)
+{
+	char buf[KS_NAME_BUF];
+	size_t need = 0;
+
+	if (!t->packed)
+		return true;
+	for (size_t i = 0; i < t->count; i++) {
+		size_t n = ks_table_name_copy(t, i, buf);
+		if (ckd_add_size(&need, need, n + 2))
+			return false;
+	}
+	if (need > UINT32_MAX)
+		return false;
+	char *pool = malloc(need ? need : 1);
+	if (!pool)
+		return false;
+	size_t at = 0;
+	for (size_t i = 0; i < t->count; i++) {
+		size_t n = ks_table_name_copy(t, i, buf);
+		pool[at] = t->type[i];
+		memcpy(pool + at + 1, buf, n + 1);
+		t->name[i] = (uint32_t)(at + 1);
+		at += n + 2;
+	}
+	free(t->pool);
+	t->pool = pool;
+	t->pool_len = t->pool_cap = need;
+	free(t->packed);
+	t->packed = NULL;
+	return true;
+}
