@@ -118,10 +118,10 @@ uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos)
 	return c->t->addr[c->order ? c->order[pos] : pos];
 }
 
-size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len)
+/* The symbol named @name among those at @addr from address-order
+ * position @first on. */
+static size_t match_from(const struct ks_ksym_ctx *c, size_t first, uint64_t addr, const char *name, size_t name_len)
 {
-	size_t first = ks_blocked_lower_bound(&c->addr_search, addr);
-
 	for (size_t pos = first; pos < c->norder && pos - first < KS_KSYM_MAX_ALIASES && ks_ksym_addr_at(c, pos) == addr;
 	     pos++) {
 		size_t i = c->order ? c->order[pos] : pos;
@@ -129,4 +129,27 @@ size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *nam
 			return i;
 	}
 	return SIZE_MAX;
+}
+
+size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len)
+{
+	return match_from(c, ks_blocked_lower_bound(&c->addr_search, addr), addr, name, name_len);
+}
+
+/*
+ * Entries in ascending address order meet the symbols in that order too:
+ * a cursor that only moves forward reads the address column once, front
+ * to back, where a search per entry missed the cache about once (7.2
+ * arm64: 13,867 entries over 209,893 symbols, ks_ksym_match() 4.8% of
+ * `info`).
+ */
+size_t ks_ksym_match_next(const struct ks_ksym_ctx *c, size_t *cursor, uint64_t addr, const char *name,
+			  size_t name_len)
+{
+	size_t pos = *cursor;
+
+	while (pos < c->norder && ks_ksym_addr_at(c, pos) < addr)
+		pos++;
+	*cursor = pos;
+	return match_from(c, pos, addr, name, name_len);
 }

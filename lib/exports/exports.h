@@ -84,6 +84,9 @@ bool ks_ksym_read(const struct ks_ksym_ctx *c, const struct ks_ksym_layout *l, s
 		  struct ks_raw_export *ret);
 /* The table index of the symbol @name at @addr, or SIZE_MAX. */
 size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *name, size_t name_len);
+/* The same for addresses given in ascending order, from *cursor (0 at first). */
+size_t ks_ksym_match_next(const struct ks_ksym_ctx *c, size_t *cursor, uint64_t addr, const char *name,
+			  size_t name_len);
 uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos);
 /* A valid exported name (an identifier) or namespace (printable). */
 bool ks_ksym_name_ok(const char *s, size_t len);

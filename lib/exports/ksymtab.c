@@ -320,10 +320,13 @@ static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
 		p[i] = (uint32_t)i;
 	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, addr), sizeof(x->ent->addr), p,
 			      tmp, n);
+	size_t cursor = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct ks_export_ent *e = &x->ent[p[k]];
 		const char *name = x->pool + e->name;
-		size_t index = ks_ksym_match(c, e->addr, name, e->name_len);
+		if (k + 8 < n)
+			__builtin_prefetch(x->pool + x->ent[p[k + 8]].name);
+		size_t index = ks_ksym_match_next(c, &cursor, e->addr, name, e->name_len);
 		x->matched_by_address += index != SIZE_MAX;
 		e->index = index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index;
 	}

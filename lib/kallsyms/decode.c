@@ -289,7 +289,7 @@ static uint64_t chars4(const char *s)
 }
 
 /* landmark_candidate() of a name whose expansion begins with @h. */
-static bool head_candidate(uint64_t h)
+static inline bool head_candidate(uint64_t h)
 {
 	uint64_t w = (h >> 8) & 0xffffffffu;
 	unsigned c0 = (unsigned)(h >> 8) & 0xff, c1 = (unsigned)(h >> 16) & 0xff;
