@@ -143,13 +143,22 @@ size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *nam
  * arm64: 13,867 entries over 209,893 symbols, ks_ksym_match() 4.8% of
  * `info`).
  */
+size_t ks_ksym_seek(const struct ks_ksym_ctx *c, size_t pos, uint64_t addr)
+{
+	while (pos < c->norder && ks_ksym_addr_at(c, pos) < addr)
+		pos++;
+	return pos;
+}
+
 size_t ks_ksym_match_next(const struct ks_ksym_ctx *c, size_t *cursor, uint64_t addr, const char *name,
 			  size_t name_len)
 {
-	size_t pos = *cursor;
+	*cursor = ks_ksym_seek(c, *cursor, addr);
+	return match_from(c, *cursor, addr, name, name_len);
+}
 
-	while (pos < c->norder && ks_ksym_addr_at(c, pos) < addr)
-		pos++;
-	*cursor = pos;
-	return match_from(c, pos, addr, name, name_len);
+void ks_ksym_prefetch_name(const struct ks_ksym_ctx *c, size_t pos)
+{
+	if (pos < c->norder)
+		ks_table_name_prefetch(c->t, c->order ? c->order[pos] : pos);
 }

@@ -320,12 +320,19 @@ static bool match_entries(const struct ks_ksym_ctx *c, struct ks_exports *x)
 		p[i] = (uint32_t)i;
 	ks_radix_sort_records(x->ent, sizeof(*x->ent), offsetof(struct ks_export_ent, addr), sizeof(x->ent->addr), p,
 			      tmp, n);
-	size_t cursor = 0;
+	/* a second cursor AHEAD entries on asks for the two names that the
+	 * comparison will read: 8.6% of 7.2 arm64 `info` waited on them */
+	enum { AHEAD = 4 };
+	size_t cursor = 0, ahead = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct ks_export_ent *e = &x->ent[p[k]];
 		const char *name = x->pool + e->name;
-		if (k + 8 < n)
-			__builtin_prefetch(x->pool + x->ent[p[k + 8]].name);
+		if (k + AHEAD < n) {
+			const struct ks_export_ent *f = &x->ent[p[k + AHEAD]];
+			ahead = ks_ksym_seek(c, ahead, f->addr);
+			ks_ksym_prefetch_name(c, ahead);
+			__builtin_prefetch(x->pool + f->name);
+		}
 		size_t index = ks_ksym_match_next(c, &cursor, e->addr, name, e->name_len);
 		x->matched_by_address += index != SIZE_MAX;
 		e->index = index >= UINT32_MAX ? UINT32_MAX : (uint32_t)index;

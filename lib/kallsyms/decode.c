@@ -353,7 +353,7 @@ static bool packed_pass_init(const struct ks_ctx *ctx, const struct ks_found *f,
 
 	pp->maxtok = 0;
 	for (int c = 0; c < 256; c++) {
-		if (ts->len[c] == 0)
+		if (ts->len[c] == 0 || ts->len[c] > KS_PACKED_MAX_TOKEN)
 			return false; /* a name could expand to nothing: decode_all() says so */
 		if (ts->len[c] > pp->maxtok)
 			pp->maxtok = ts->len[c];

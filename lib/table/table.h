@@ -157,7 +157,7 @@ static inline bool ks_landmark_next(const struct ksyms_table *t, size_t *k, size
  */
 #define KS_NAME_PACKED 0x80000000u
 #define KS_FACTS_ONLY_MSG "the table was decoded for its facts only (info_only): it lists no symbols"
-enum { KS_NAME_BUF = 512 };
+enum { KS_NAME_BUF = 512, KS_PACKED_MAX_TOKEN = 512 };
 
 struct ks_packed {
 	const uint8_t *names; /* kallsyms_names, borrowed from the image */
@@ -165,6 +165,9 @@ struct ks_packed {
 	unsigned len_bytes;   /* 1, or 2 (ULEB128, 6.1+) */
 	const uint8_t *tok[256];
 	uint16_t tok_len[256];
+	/* the tokens' first KS_PACKED_SLOT bytes, zero-padded: a token is one
+	 * fixed-size copy (packed.c) */
+	char slot[256][32];
 };
 
 KS_MUST_CHECK bool ks_table_pack(struct ksyms_table *t, const uint8_t *names, size_t len, unsigned len_bytes,
@@ -173,6 +176,15 @@ KS_MUST_CHECK bool ks_table_pack(struct ksyms_table *t, const uint8_t *names, si
 static inline bool ks_name_packed(const struct ksyms_table *t, size_t i)
 {
 	return t->packed && (t->name[i] & KS_NAME_PACKED);
+}
+
+/* Ask the memory for symbol @i's name, about to be read. */
+static inline void ks_table_name_prefetch(const struct ksyms_table *t, size_t i)
+{
+	if (ks_name_packed(t, i))
+		__builtin_prefetch(t->packed->names + (t->name[i] & ~KS_NAME_PACKED));
+	else
+		__builtin_prefetch(t->pool + t->name[i]);
 }
 
 /* Does symbol @i's name equal the @len bytes at @s? */
