@@ -277,9 +277,16 @@ enum { NOT_LANDMARK, MAYBE_LANDMARK, CANDIDATE };
 
 struct packed_pass {
 	uint8_t class[256];
+	/* for a MAYBE_LANDMARK code, the first bytes of a next token that
+	 * keep its name a possible landmark (a bitmap): half the names of a
+	 * kernel begin with a token of at most four characters */
+	uint8_t next_ok[256][32];
 	uint64_t head[256]; /* each token's first 8 bytes, the first in the low byte */
 	size_t maxtok;
 };
+
+static const char *const landmark_starts[] = { "kallsyms_", "linux_banner", "__start_", "__stop_", "_sdata",
+					       "_edata", "_text", "_start" };
 
 /* A name's first characters as packed by token_head(): byte 0 is the type letter. */
 static uint64_t chars4(const char *s)
@@ -311,17 +318,28 @@ static uint64_t token_head(const uint8_t *s, size_t n)
  * first) be a landmark?  Only a prefix of it is compared. */
 static bool prefix_compatible(const uint8_t *s, size_t n)
 {
-	static const char *const starts[] = { "kallsyms_", "linux_banner", "__start_", "__stop_", "_sdata",
-					      "_edata", "_text", "_start" };
-
 	if (n <= 1)
 		return true;
-	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
-		size_t l = strlen(starts[k]);
-		if (memcmp(s + 1, starts[k], n - 1 < l ? n - 1 : l) == 0)
+	for (size_t k = 0; k < KS_ARRAY_SIZE(landmark_starts); k++) {
+		size_t l = strlen(landmark_starts[k]);
+		if (memcmp(s + 1, landmark_starts[k], n - 1 < l ? n - 1 : l) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* The bytes that may follow the @n bytes at @s (type letter first, n < 5)
+ * in a landmark's name. */
+static void next_bytes(const uint8_t *s, size_t n, uint8_t ok[32])
+{
+	memset(ok, 0, 32);
+	for (size_t k = 0; k < KS_ARRAY_SIZE(landmark_starts); k++) {
+		const char *m = landmark_starts[k];
+		if (memcmp(s + 1, m, n - 1) == 0) {
+			uint8_t b = (uint8_t)m[n - 1];
+			ok[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+	}
 }
 
 static uint8_t code_class(const uint8_t *s, size_t n)
@@ -358,6 +376,8 @@ static bool packed_pass_init(const struct ks_ctx *ctx, const struct ks_found *f,
 		if (ts->len[c] > pp->maxtok)
 			pp->maxtok = ts->len[c];
 		pp->class[c] = code_class(ts->str[c], ts->len[c]);
+		if (pp->class[c] == MAYBE_LANDMARK)
+			next_bytes(ts->str[c], ts->len[c], pp->next_ok[c]);
 		pp->head[c] = token_head(ts->str[c], ts->len[c]);
 	}
 	/* the pool decode_all() would fill: each name and a NUL */
@@ -367,12 +387,12 @@ static bool packed_pass_init(const struct ks_ctx *ctx, const struct ks_found *f,
 	return true;
 }
 
-/* The expansion's length of @n codes, or MAX_NAME + 2 when longer. */
+/* The expansion's length of @n codes (no early exit: the loop unrolls). */
 static size_t expanded_len(const struct token_slots *ts, const uint8_t *codes, size_t n)
 {
 	size_t o = 0;
 
-	for (size_t j = 0; j < n && o <= MAX_NAME + 1; j++)
+	for (size_t j = 0; j < n; j++)
 		o += ts->len[codes[j]];
 	return o;
 }
@@ -407,8 +427,15 @@ static struct ksyms_error *decode_packed(const struct ks_ctx *ctx, const struct 
 		t->name[i] = KS_NAME_PACKED | (uint32_t)hdr;
 		t->module[i] = KS_NO_MODULE;
 		uint8_t class = pp->class[codes[0]];
-		if (class == NOT_LANDMARK || (class == MAYBE_LANDMARK && !maybe_candidate(ts, pp, codes, len)))
+		if (class == MAYBE_LANDMARK) {
+			/* one code: at most three characters, and no landmark is */
+			uint8_t b = len > 1 ? (uint8_t)ts->slot[codes[1]][0] : 0;
+			if (len < 2 || !(pp->next_ok[codes[0]][b / 8] >> (b % 8) & 1) ||
+			    !maybe_candidate(ts, pp, codes, len))
+				continue;
+		} else if (class == NOT_LANDMARK) {
 			continue;
+		}
 		if (t->pool_cap - t->pool_len < ENTRY_ROOM && !ks_table_reserve(t, 0, t->pool_cap))
 			return &ks_enomem;
 		char *out = t->pool + t->pool_len;
