@@ -143,7 +143,8 @@ size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *nam
  * arm64: 13,867 entries over 209,893 symbols, ks_ksym_match() 4.8% of
  * `info`).
  */
-size_t ks_ksym_seek(const struct ks_ksym_ctx *c, size_t pos, uint64_t addr)
+/* The first address-order position from @pos on whose address is not below @addr. */
+static size_t seek(const struct ks_ksym_ctx *c, size_t pos, uint64_t addr)
 {
 	while (pos < c->norder && ks_ksym_addr_at(c, pos) < addr)
 		pos++;
@@ -153,12 +154,7 @@ size_t ks_ksym_seek(const struct ks_ksym_ctx *c, size_t pos, uint64_t addr)
 size_t ks_ksym_match_next(const struct ks_ksym_ctx *c, size_t *cursor, uint64_t addr, const char *name,
 			  size_t name_len)
 {
-	*cursor = ks_ksym_seek(c, *cursor, addr);
+	*cursor = seek(c, *cursor, addr);
 	return match_from(c, *cursor, addr, name, name_len);
 }
 
-void ks_ksym_prefetch_name(const struct ks_ksym_ctx *c, size_t pos)
-{
-	if (pos < c->norder)
-		ks_table_name_prefetch(c->t, c->order ? c->order[pos] : pos);
-}

@@ -87,10 +87,6 @@ size_t ks_ksym_match(const struct ks_ksym_ctx *c, uint64_t addr, const char *nam
 /* The same for addresses given in ascending order, from *cursor (0 at first). */
 size_t ks_ksym_match_next(const struct ks_ksym_ctx *c, size_t *cursor, uint64_t addr, const char *name,
 			  size_t name_len);
-/* The first address-order position from @pos on whose address is not below @addr. */
-size_t ks_ksym_seek(const struct ks_ksym_ctx *c, size_t pos, uint64_t addr);
-/* Ask for the name of the symbol at address-order position @pos. */
-void ks_ksym_prefetch_name(const struct ks_ksym_ctx *c, size_t pos);
 uint64_t ks_ksym_addr_at(const struct ks_ksym_ctx *c, size_t pos);
 /* A valid exported name (an identifier) or namespace (printable). */
 bool ks_ksym_name_ok(const char *s, size_t len);

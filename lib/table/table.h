@@ -178,15 +178,6 @@ static inline bool ks_name_packed(const struct ksyms_table *t, size_t i)
 	return t->packed && (t->name[i] & KS_NAME_PACKED);
 }
 
-/* Ask the memory for symbol @i's name, about to be read. */
-static inline void ks_table_name_prefetch(const struct ksyms_table *t, size_t i)
-{
-	if (ks_name_packed(t, i))
-		__builtin_prefetch(t->packed->names + (t->name[i] & ~KS_NAME_PACKED));
-	else
-		__builtin_prefetch(t->pool + t->name[i]);
-}
-
 /* Does symbol @i's name equal the @len bytes at @s? */
 bool ks_table_name_eq(const struct ksyms_table *t, size_t i, const char *s, size_t len);
 /* Symbol @i's name into @buf, NUL-terminated; its length. */
