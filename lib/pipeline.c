@@ -15,6 +15,7 @@
  *
  * No other layer calls into this one.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,37 @@ static struct ksyms_error *find_opts(const struct ksyms_find_opts *opts, struct 
 	return NULL;
 }
 
+/*
+ * A table decoded for its facts (info_only) is one that `ksyms info`
+ * asks the BTF of next.  Finding it reads only the decoded symbols and the
+ * image, and its walk of the types (142k on 7.2 arm64, 1.2 ms) needs
+ * neither the exports nor the checks: a second thread does it while they
+ * run, and the table keeps the answer for ksyms_image_btf().  No thread
+ * outlives the call; without one, ksyms_image_btf() does the work.
+ */
+struct btf_job {
+	const struct ks_kernel *k;
+	struct ksyms_table *t;
+	struct ksyms_btf_info info;
+	struct ksyms_error *err;
+};
+
+static void *btf_job_run(void *arg)
+{
+	struct btf_job *j = arg;
+
+	j->err = ks_btf_locate(j->k, j->t, NULL, &j->info);
+	return NULL;
+}
+
+static void keep_btf(struct ksyms_table *t, const struct btf_job *j)
+{
+	t->btf_known = true;
+	t->btf_data = j->k->data.p;
+	t->btf = j->info;
+	t->btf_err = j->err;
+}
+
 struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const struct ksyms_find_opts *opts,
 					   struct ksyms_table **ret)
 {
@@ -99,12 +131,20 @@ struct ksyms_error *ksyms_table_from_image(const struct ksyms_image *img, const 
 	err = ks_kallsyms_load(ks_image_kernel(img), &o, &t);
 	if (err)
 		return err;
+	struct btf_job job = { .k = ks_image_kernel(img), .t = t };
+	pthread_t btf_thread;
+	bool btf_threaded = o.info_only && !ks_image_stopped_early(img) &&
+			    pthread_create(&btf_thread, NULL, btf_job_run, &job) == 0;
 	/* while the image is mapped: the table keeps its exports, unless the
 	 * caller needs only the symbols (kallsyms_only: a third of the work
 	 * of listing a raw image; a prefix would not hold __ksymtab anyway) */
 	err = ks_image_kallsyms_only(img) ? NULL : ks_exports_read(ks_image_kernel(img), t);
 	if (!err)
 		err = ks_verify_table(ks_image_kernel(img), t, ks_image_stopped_early(img));
+	if (btf_threaded) {
+		pthread_join(btf_thread, NULL);
+		keep_btf(t, &job);
+	}
 	t->facts_only = o.info_only;
 	if (err) {
 		ksyms_table_destroy(t);
@@ -259,7 +299,12 @@ struct ksyms_error *ksyms_image_btf(const struct ksyms_image *img, struct ksyms_
 		}
 		tab = own;
 	}
-	err = ks_btf_locate(k, tab, NULL, &b);
+	if (tab && tab->btf_known && tab->btf_data == k->data.p) {
+		b = tab->btf;
+		err = tab->btf_err ? ks_error_copy(tab->btf_err) : NULL;
+	} else {
+		err = ks_btf_locate(k, tab, NULL, &b);
+	}
 	ksyms_table_destroy(own);
 	if (err)
 		return err;

@@ -53,6 +53,13 @@ struct ksyms_error *ks_error(enum ksyms_error_code code, const char *fmt, ...)
 	return make(code, 0, -1, msg);
 }
 
+struct ksyms_error *ks_error_copy(const struct ksyms_error *err)
+{
+	if (err == &ks_enomem)
+		return &ks_enomem;
+	return make(err->code, err->errnum, err->offset, strdup(err->message ? err->message : ""));
+}
+
 struct ksyms_error *ks_error_at(int64_t offset, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,6 +25,8 @@ struct ksyms_error *ks_error_at(int64_t offset, const char *fmt, ...) KS_PRINTF(
 struct ksyms_error *ks_error_limit_at(int64_t offset, const char *fmt, ...) KS_PRINTF(2, 3);
 /* A failed system call; errnum is errno. */
 struct ksyms_error *ks_error_os(int errnum, const char *fmt, ...) KS_PRINTF(2, 3);
+/* A new error with @err's code, errno, offset and message. */
+struct ksyms_error *ks_error_copy(const struct ksyms_error *err);
 /* Prefix the message of @err with "<context>: ", keeping code and offset. */
 struct ksyms_error *ks_error_wrap(struct ksyms_error *err, const char *fmt, ...) KS_PRINTF(2, 3);
 

@@ -23,6 +23,7 @@ void ksyms_table_destroy(struct ksyms_table *t)
 	free(t->pool);
 	free(t->banner);
 	free(t->packed);
+	ksyms_error_destroy(t->btf_err);
 	ks_index_free(&t->idx);
 	free(t);
 }

@@ -99,6 +99,13 @@ struct ksyms_table {
 	/* decoded for its facts only (ksyms_find_opts.info_only): the public
 	 * API lists no symbols */
 	bool facts_only;
+	/* the BTF located while such a table was decoded (pipeline.c), for
+	 * ksyms_image_btf() of the same kernel data: found (btf) or not
+	 * (btf_err, owned) */
+	bool btf_known;
+	const uint8_t *btf_data;
+	struct ksyms_btf_info btf;
+	struct ksyms_error *btf_err;
 };
 
 KS_MUST_CHECK struct ksyms_table *ks_table_new(void);
