@@ -89,7 +89,8 @@ static int cmp_u64(const void *a, const void *b)
  * only when it is not. */
 enum { COARSE_WORDS = 1 << 15, COARSE_DENSITY = 16 };
 
-static uint64_t *text_addresses(struct ksyms_table *t, size_t *ret_n, uint64_t **ret_coarse)
+static uint64_t *text_addresses(struct ksyms_table *t, struct ks_arena *scratch, size_t *ret_n,
+				uint64_t **ret_coarse)
 {
 	size_t n = 0, words;
 	bool sorted = true;
@@ -99,7 +100,7 @@ static uint64_t *text_addresses(struct ksyms_table *t, size_t *ret_n, uint64_t *
 	size_t coarse = n / 4 + 2 < COARSE_WORDS ? n / 4 + 2 : COARSE_WORDS;
 	uint64_t *a = ckd_add_size(&words, n, coarse) || words > SIZE_MAX / sizeof(*a)
 			      ? NULL
-			      : ks_arena_alloc(&t->arena, words * sizeof(*a));
+			      : ks_arena_alloc(scratch, words * sizeof(*a));
 	if (!a)
 		return NULL;
 	*ret_coarse = a + n;
@@ -501,10 +502,11 @@ static void verdict(struct ksyms_table *t)
 	t->info.verify_note = t->info.addresses_verified ? NULL : t->verify_note;
 }
 
-struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_table *t, bool prefix)
+static void vctx_init(struct vctx *v, const struct ks_kernel *k, struct ksyms_table *t, bool prefix)
 {
 	const struct ksyms_info *i = &t->info;
-	struct vctx v = {
+
+	*v = (struct vctx){
 		.k = k,
 		.t = t,
 		.prefix = prefix,
@@ -516,14 +518,21 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 		.base_independent = t->base_src == KS_BASE_SRC_ELF ||
 				    (t->addr_src != KS_ADDR_SRC_BASE && t->base_src != KS_BASE_SRC_SYMBOLS),
 	};
+	ks_vamap_init(&v->map, k, i->base_known, i->base, i->word_size);
+}
 
+struct ksyms_error *ks_verify_symbols(const struct ks_kernel *k, struct ksyms_table *t, bool prefix,
+				      struct ks_arena *scratch)
+{
+	struct vctx v;
+
+	vctx_init(&v, k, t, prefix);
 	t->info.num_checks = 0;
 	t->info.checks = t->checks;
-	ks_vamap_init(&v.map, k, i->base_known, i->base, i->word_size);
-	struct ks_arena_mark scratch = ks_arena_mark(&t->arena);
-	v.text = text_addresses(t, &v.ntext, &v.coarse);
+	struct ks_arena_mark m = ks_arena_mark(scratch);
+	v.text = text_addresses(t, scratch, &v.ntext, &v.coarse);
 	if (!v.text) {
-		ks_arena_release(&t->arena, scratch);
+		ks_arena_release(scratch, m);
 		return &ks_enomem;
 	}
 	find_names(&v);
@@ -531,10 +540,26 @@ struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_tabl
 	check_banner(&v);
 	check_tables(&v);
 	check_pointers(&v);
+	ks_arena_release(scratch, m);
+	return NULL;
+}
+
+void ks_verify_rest(const struct ks_kernel *k, struct ksyms_table *t, bool prefix)
+{
+	struct vctx v;
+
+	vctx_init(&v, k, t, prefix);
 	check_exports(&v);
 	check_vmcoreinfo(&v);
 	check_text_range(&v);
-	ks_arena_release(&t->arena, scratch);
 	verdict(t);
-	return NULL;
+}
+
+struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_table *t, bool prefix)
+{
+	struct ksyms_error *err = ks_verify_symbols(k, t, prefix, &t->arena);
+
+	if (!err)
+		ks_verify_rest(k, t, prefix);
+	return err;
 }

@@ -39,5 +39,15 @@
  * missing, not contradicted.  Fails only when out of memory. */
 struct ksyms_error *ks_verify_table(const struct ks_kernel *k, struct ksyms_table *t, bool prefix);
 
+/* ks_verify_table() in two parts: the checks of the symbols against the
+ * image (entry, banner, tables, pointers), with scratch from @scratch,
+ * which need neither the exports nor the names beyond the landmarks and
+ * may run while the exports are read (pipeline.c); then the rest
+ * (exports, VMCOREINFO, text range) and the verdict.  The checks keep
+ * ks_verify_table()'s order. */
+struct ksyms_error *ks_verify_symbols(const struct ks_kernel *k, struct ksyms_table *t, bool prefix,
+				      struct ks_arena *scratch);
+void ks_verify_rest(const struct ks_kernel *k, struct ksyms_table *t, bool prefix);
+
 
 #endif
