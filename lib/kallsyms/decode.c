@@ -288,21 +288,20 @@ struct packed_pass {
 static const char *const landmark_starts[] = { "kallsyms_", "linux_banner", "__start_", "__stop_", "_sdata",
 					       "_edata", "_text", "_start" };
 
-/* A name's first characters as packed by token_head(): byte 0 is the type letter. */
-static uint64_t chars4(const char *s)
-{
-	return (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[1] << 8 | (uint64_t)(uint8_t)s[2] << 16 |
-	       (uint64_t)(uint8_t)s[3] << 24;
-}
+/* Four characters as token_head() packs them, the first in the low byte. */
+#define CHARS4(a, b, c, d) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
 
-/* landmark_candidate() of a name whose expansion begins with @h. */
+/* landmark_candidate() of a name whose expansion begins with @h (byte 0:
+ * the type letter); no branch on the outcome. */
 static inline bool head_candidate(uint64_t h)
 {
 	uint64_t w = (h >> 8) & 0xffffffffu;
 	unsigned c0 = (unsigned)(h >> 8) & 0xff, c1 = (unsigned)(h >> 16) & 0xff;
+	unsigned word = (unsigned)(w == CHARS4('k', 'a', 'l', 'l')) | (unsigned)(w == CHARS4('l', 'i', 'n', 'u')) |
+			(unsigned)(w == CHARS4('_', '_', 's', 't'));
+	unsigned under = (unsigned)(c0 == '_') & ((unsigned)(c1 == 's') | (unsigned)(c1 == 'e') | (unsigned)(c1 == 't'));
 
-	return (w == chars4("kall")) | (w == chars4("linu")) | (w == chars4("__st")) |
-	       ((c0 == '_') & ((c1 == 's') | (c1 == 'e') | (c1 == 't')));
+	return word | under;
 }
 
 static uint64_t token_head(const uint8_t *s, size_t n)
