@@ -514,6 +514,7 @@ int cmd_scan(int argc, char **argv)
 	/* images, not symbol lists: a System.map beside a kernel is no kernel */
 	s.in.kind = KSYMS_SOURCE_KALLSYMS;
 	s.in.shows_verification = true;
+	s.in.find.info_only = true; /* facts, as info prints them: no names expanded */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	s.jobs = cpus < 1 ? 1 : cpus > 1024 ? 1024 : (unsigned)cpus;
 	int i = parse_options(&scan_spec, argc, argv, &s.in, scan_option, &s);
