@@ -120,40 +120,43 @@ static size_t expand_short(const struct token_slots *ts, const uint8_t *codes, s
 enum { ENTRY_ROOM = MAX_NAME + 1 + KS_MAX_ENTRY + 16 };
 _Static_assert(SLOT <= KS_MAX_ENTRY + 16, "a slot copy fits the room a long token has");
 
+/* Four characters as token_head() packs them, the first in the low byte. */
+#define CHARS4(a, b, c, d) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
+
+/* May a name whose expansion begins with @h (byte 0: the type letter, then
+ * at least four characters) be a landmark?  Every landmark begins with
+ * "kall", "linu", "__st" or one of "_s", "_e", "_t" (ks_landmark_starts);
+ * no branch on the outcome. */
+static inline bool head_candidate(uint64_t h)
+{
+	uint64_t w = (h >> 8) & 0xffffffffu;
+	unsigned c0 = (unsigned)(h >> 8) & 0xff, c1 = (unsigned)(h >> 16) & 0xff;
+	unsigned word = (unsigned)(w == CHARS4('k', 'a', 'l', 'l')) | (unsigned)(w == CHARS4('l', 'i', 'n', 'u')) |
+			(unsigned)(w == CHARS4('_', '_', 's', 't'));
+	unsigned under = (unsigned)(c0 == '_') & ((unsigned)(c1 == 's') | (unsigned)(c1 == 'e') | (unsigned)(c1 == 't'));
+
+	return word | under;
+}
+
 /*
  * The landmark symbols (table.h), listed into the table as their names are
  * written.  A separate pass over the names cost 0.5 ms on 6.12 arm64, most
  * of it branches mispredicted on the first letter (a third of the names
  * start with '_'); here one word of the name, in cache, rules out all but
- * about one name in fifty without a branch.  If the list cannot grow it is
- * dropped, and the searches read every name instead.
+ * about one name in fifty without a branch (head_candidate()).  If the
+ * list cannot grow it is dropped, and the searches read every name instead.
  */
 struct landmarks {
 	size_t cap;
 	bool dropped;
-	uint32_t kall, linu, st; /* the first four bytes of "kallsyms_", "linux_banner", "__start_"/"__stop_" */
 };
 
 static void landmarks_init(struct landmarks *lm, struct ksyms_table *t)
 {
 	memset(lm, 0, sizeof(*lm));
-	memcpy(&lm->kall, "kall", 4);
-	memcpy(&lm->linu, "linu", 4);
-	memcpy(&lm->st, "__st", 4);
 	ks_table_drop_landmarks(t);
 	/* a list, even an empty one, says the names were all seen */
 	lm->dropped = !ks_grow((void **)&t->landmarks, &lm->cap, 64, sizeof(*t->landmarks));
-}
-
-/* May the name at @n (@len >= KS_LANDMARK_MIN_LEN bytes) be a landmark? */
-static bool landmark_candidate(const struct landmarks *lm, const char *n)
-{
-	uint32_t w;
-	unsigned c1 = (unsigned char)n[1];
-
-	memcpy(&w, n, 4);
-	return (w == lm->kall) | (w == lm->linu) | (w == lm->st) |
-	       ((n[0] == '_') & ((c1 == 's') | (c1 == 'e') | (c1 == 't')));
 }
 
 static void note_landmark(struct landmarks *lm, struct ksyms_table *t, uint32_t i)
@@ -210,13 +213,20 @@ static size_t entry_len(const uint8_t *p, size_t *pos, unsigned len_bytes)
 	return len;
 }
 
+/* The head of an expansion written at @out with at least four characters
+ * after its type letter, as head_candidate() reads it. */
+static inline uint64_t written_head(const char *out)
+{
+	return (uint8_t)out[0] | (uint64_t)load32((const uint8_t *)out + 1, false) << 8;
+}
+
 /* Write name @i (@o characters with its type letter, at @out in the pool)
  * into the table, listing it if it is a landmark. */
 static void commit_name(struct ksyms_table *t, struct landmarks *lm, uint32_t i, const char *out, size_t o)
 {
 	size_t name_len = o - 1;
 
-	if (name_len >= KS_LANDMARK_MIN_LEN && landmark_candidate(lm, out + 1) && ks_is_landmark_name(out + 1))
+	if (name_len >= KS_LANDMARK_MIN_LEN && head_candidate(written_head(out)) && ks_is_landmark_name(out + 1))
 		note_landmark(lm, t, i);
 	t->addr[i] = 0;
 	t->type[i] = out[0];
@@ -266,7 +276,7 @@ static struct ksyms_error *decode_all(const struct ks_ctx *ctx, const struct ks_
 /*
  * For a table decoded for its facts only (table/packed.c): every entry is
  * checked as decode_all() checks it, but only the landmarks are written.
- * landmark_candidate() reads a name's first four characters: the first
+ * head_candidate() reads a name's first four characters: the first
  * token decides it for most names (a code's class), and otherwise the
  * next tokens' first bytes are shifted in, in a register (building them
  * in memory stalled on store forwarding: a quarter of the pass).  Used
@@ -285,25 +295,6 @@ struct packed_pass {
 	size_t maxtok;
 };
 
-static const char *const landmark_starts[] = { "kallsyms_", "linux_banner", "__start_", "__stop_", "_sdata",
-					       "_edata", "_text", "_start" };
-
-/* Four characters as token_head() packs them, the first in the low byte. */
-#define CHARS4(a, b, c, d) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
-
-/* landmark_candidate() of a name whose expansion begins with @h (byte 0:
- * the type letter); no branch on the outcome. */
-static inline bool head_candidate(uint64_t h)
-{
-	uint64_t w = (h >> 8) & 0xffffffffu;
-	unsigned c0 = (unsigned)(h >> 8) & 0xff, c1 = (unsigned)(h >> 16) & 0xff;
-	unsigned word = (unsigned)(w == CHARS4('k', 'a', 'l', 'l')) | (unsigned)(w == CHARS4('l', 'i', 'n', 'u')) |
-			(unsigned)(w == CHARS4('_', '_', 's', 't'));
-	unsigned under = (unsigned)(c0 == '_') & ((unsigned)(c1 == 's') | (unsigned)(c1 == 'e') | (unsigned)(c1 == 't'));
-
-	return word | under;
-}
-
 static uint64_t token_head(const uint8_t *s, size_t n)
 {
 	uint64_t h = 0;
@@ -319,9 +310,10 @@ static bool prefix_compatible(const uint8_t *s, size_t n)
 {
 	if (n <= 1)
 		return true;
-	for (size_t k = 0; k < KS_ARRAY_SIZE(landmark_starts); k++) {
-		size_t l = strlen(landmark_starts[k]);
-		if (memcmp(s + 1, landmark_starts[k], n - 1 < l ? n - 1 : l) == 0)
+	for (size_t k = 0; k < KS_LANDMARK_STARTS; k++) {
+		const char *m = ks_landmark_starts[k].s;
+		size_t l = strlen(m);
+		if (memcmp(s + 1, m, n - 1 < l ? n - 1 : l) == 0)
 			return true;
 	}
 	return false;
@@ -332,8 +324,8 @@ static bool prefix_compatible(const uint8_t *s, size_t n)
 static void next_bytes(const uint8_t *s, size_t n, uint8_t ok[32])
 {
 	memset(ok, 0, 32);
-	for (size_t k = 0; k < KS_ARRAY_SIZE(landmark_starts); k++) {
-		const char *m = landmark_starts[k];
+	for (size_t k = 0; k < KS_LANDMARK_STARTS; k++) {
+		const char *m = ks_landmark_starts[k].s;
 		if (memcmp(s + 1, m, n - 1) == 0) {
 			uint8_t b = (uint8_t)m[n - 1];
 			ok[b / 8] |= (uint8_t)(1u << (b % 8));

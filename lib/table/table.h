@@ -137,7 +137,15 @@ static inline void ks_table_get(const struct ksyms_table *t, size_t i, struct ks
  *	for (size_t k = 0, i; ks_landmark_next(t, &k, &i);)
  * which visits every symbol when there is no list (another source, out
  * of memory, or dropped), so the answer never depends on it. */
-enum { KS_LANDMARK_MIN_LEN = 5 }; /* "_text" */
+enum { KS_LANDMARK_MIN_LEN = 5, KS_LANDMARK_STARTS = 8 }; /* "_text" */
+/* The landmark names: those that begin with a prefix entry, or equal an
+ * exact one.  The decoders' filters (kallsyms/decode.c) are derived from
+ * this list. */
+struct ks_landmark_start {
+	const char *s;
+	bool prefix;
+};
+extern const struct ks_landmark_start ks_landmark_starts[KS_LANDMARK_STARTS];
 bool ks_is_landmark_name(const char *name);
 void ks_table_drop_landmarks(struct ksyms_table *t);
 
