@@ -18,7 +18,8 @@
 #include <string.h>
 
 #include "table.h"
-#include "core/overflow.h"
+#include "core/buf.h"
+#include "core/compiler.h"
 
 bool ks_table_pack(struct ksyms_table *t, const uint8_t *names, size_t len, unsigned len_bytes,
 		   const uint8_t *const tok[256], const uint16_t tok_len[256])
@@ -65,41 +66,15 @@ static bool entry_codes(const struct ks_packed *p, uint32_t off, const uint8_t *
 	return true;
 }
 
-/* Walk the expansion of symbol @i's name (its type letter skipped) token
- * by token; @fn returns false to stop. */
-typedef bool piece_fn(void *ctx, const uint8_t *s, size_t n);
-
-static void each_piece(const struct ksyms_table *t, size_t i, piece_fn *fn, void *ctx)
-{
-	const struct ks_packed *p = t->packed;
-	const uint8_t *c;
-	size_t n, skip = 1; /* the type letter */
-
-	if (!entry_codes(p, t->name[i] & ~KS_NAME_PACKED, &c, &n))
-		return;
-	for (size_t j = 0; j < n; j++) {
-		const uint8_t *s = p->tok[c[j]];
-		size_t l = p->tok_len[c[j]];
-		if (skip) {
-			size_t k = l < skip ? l : skip;
-			s += k;
-			l -= k;
-			skip -= k;
-		}
-		if (l && !fn(ctx, s, l))
-			return;
-	}
-}
-
 /*
- * Expand symbol @i's codes (type letter first) into @buf, one slot copy a
+ * Expand the @n codes at @c (type letter first) into @buf, one slot copy a
  * token, stopping once past @stop characters; the length written (more
  * than @stop: longer than that).  @buf has room for @stop + 1 characters,
  * a token and a slot (EXPAND_ROOM).  The ksymtab check compares about 14k
- * names: a byte loop per token mispredicted its end for each one (8.6% of
- * 7.2 arm64 `info`).
+ * names this way: a byte loop per token mispredicted its end for each one
+ * (8.6% of 7.2 arm64 `info`).
  */
-enum { SLOT = sizeof(((struct ks_packed *)0)->slot[0]) };
+enum { SLOT = sizeof(((struct ks_packed *)0)->slot[0]), EXPAND_ROOM = KS_NAME_BUF + 1 + KS_PACKED_MAX_TOKEN + SLOT };
 
 static size_t expand_packed(const struct ks_packed *p, const uint8_t *c, size_t n, char *buf, size_t stop)
 {
@@ -126,7 +101,7 @@ bool ks_table_name_eq(const struct ksyms_table *t, size_t i, const char *s, size
 	}
 	const uint8_t *c;
 	size_t n;
-	char buf[KS_NAME_BUF + 1 + KS_PACKED_MAX_TOKEN + SLOT];
+	char buf[EXPAND_ROOM];
 
 	if (len >= KS_NAME_BUF || !entry_codes(t->packed, t->name[i] & ~KS_NAME_PACKED, &c, &n))
 		return false;
@@ -134,36 +109,40 @@ bool ks_table_name_eq(const struct ksyms_table *t, size_t i, const char *s, size
 	return o == len + 1 && memcmp(buf + 1, s, len) == 0;
 }
 
-struct copy {
-	char *buf;
-	size_t at;
-};
-
-static bool copy_piece(void *ctx, const uint8_t *s, size_t n)
+/* Packed symbol @i's name (its type letter dropped) into @buf of
+ * EXPAND_ROOM bytes, cut at KS_NAME_BUF - 1 characters (the decoder
+ * checked that every name fits) and NUL-terminated; its length. */
+static size_t expand_name(const struct ksyms_table *t, size_t i, char *buf)
 {
-	struct copy *c = ctx;
+	const uint8_t *c;
+	size_t n, o;
 
-	if (n > KS_NAME_BUF - 1 - c->at)
-		n = KS_NAME_BUF - 1 - c->at; /* names are checked to fit (decode.c) */
-	memcpy(c->buf + c->at, s, n);
-	c->at += n;
-	return c->at < KS_NAME_BUF - 1;
+	if (!entry_codes(t->packed, t->name[i] & ~KS_NAME_PACKED, &c, &n))
+		o = 0;
+	else if ((o = expand_packed(t->packed, c, n, buf, KS_NAME_BUF)) == SIZE_MAX)
+		o = 0;
+	size_t len = o ? KS_MIN(o - 1, (size_t)KS_NAME_BUF - 1) : 0;
+	memmove(buf, buf + 1, len);
+	buf[len] = 0;
+	return len;
 }
 
 size_t ks_table_name_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF])
 {
-	if (!ks_name_packed(t, i)) {
-		size_t n = strlen(t->pool + t->name[i]);
-		if (n > KS_NAME_BUF - 1)
-			n = KS_NAME_BUF - 1;
-		memcpy(buf, t->pool + t->name[i], n);
-		buf[n] = 0;
+	char tmp[EXPAND_ROOM];
+	size_t n;
+
+	if (ks_name_packed(t, i)) {
+		n = expand_name(t, i, tmp);
+		memcpy(buf, tmp, n + 1);
 		return n;
 	}
-	struct copy c = { .buf = buf };
-	each_piece(t, i, copy_piece, &c);
-	buf[c.at] = 0;
-	return c.at;
+	n = strlen(t->pool + t->name[i]);
+	if (n > KS_NAME_BUF - 1)
+		n = KS_NAME_BUF - 1;
+	memcpy(buf, t->pool + t->name[i], n);
+	buf[n] = 0;
+	return n;
 }
 
 const char *ks_table_name_or_copy(const struct ksyms_table *t, size_t i, char buf[KS_NAME_BUF])
@@ -174,53 +153,42 @@ const char *ks_table_name_or_copy(const struct ksyms_table *t, size_t i, char bu
 	return buf;
 }
 
-static bool first_piece(void *ctx, const uint8_t *s, size_t n)
-{
-	(void)n;
-	*(char *)ctx = (char)s[0];
-	return false;
-}
-
 char ks_table_name_first(const struct ksyms_table *t, size_t i)
 {
-	char c = 0;
+	char tmp[EXPAND_ROOM];
 
 	if (!ks_name_packed(t, i))
 		return t->pool[t->name[i]];
-	each_piece(t, i, first_piece, &c);
-	return c;
+	expand_name(t, i, tmp);
+	return tmp[0];
 }
 
 /* Expand every packed name into a new pool (each as the decoder writes
  * it: the type letter, the name, a NUL), keeping the expanded ones. */
 bool ks_table_unpack(struct ksyms_table *t)
 {
+	struct ks_buf pool = { 0 };
 	char buf[KS_NAME_BUF];
-	size_t need = 0;
 
 	if (!t->packed)
 		return true;
 	for (size_t i = 0; i < t->count; i++) {
 		size_t n = ks_table_name_copy(t, i, buf);
-		if (ckd_add_size(&need, need, n + 2))
+		if (pool.len + n + 2 > UINT32_MAX || !ks_buf_append(&pool, &t->type[i], 1) ||
+		    !ks_buf_append(&pool, buf, n + 1)) {
+			ks_buf_free(&pool);
 			return false;
+		}
 	}
-	if (need > UINT32_MAX)
-		return false;
-	char *pool = malloc(need ? need : 1);
-	if (!pool)
-		return false;
-	size_t at = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		size_t n = ks_table_name_copy(t, i, buf);
-		pool[at] = t->type[i];
-		memcpy(pool + at + 1, buf, n + 1);
+	/* the name column changes only once every name is copied */
+	for (size_t i = 0, at = 0; i < t->count; i++) {
 		t->name[i] = (uint32_t)(at + 1);
-		at += n + 2;
+		at += strlen((const char *)pool.p + at + 1) + 2;
 	}
 	free(t->pool);
-	t->pool = pool;
-	t->pool_len = t->pool_cap = need;
+	t->pool = (char *)pool.p;
+	t->pool_len = pool.len;
+	t->pool_cap = pool.cap;
 	free(t->packed);
 	t->packed = NULL;
 	return true;
